@@ -1,1 +1,9 @@
-export {};
+export { createApp } from './http/create-app.js';
+export { startServer, type RunningServer } from './http/start-server.js';
+export { createRuntime, loadConfiguredPolicy, auditKeyFile, type Runtime } from './runtime/create-runtime.js';
+export { bootstrapFirstStart, BANNER_EXAMPLES } from './runtime/bootstrap.js';
+export { createLogger, type Logger } from './observability/logger.js';
+export { createKeyService, type KeyService } from './auth/key-service.js';
+export { openStore } from './store/open-store.js';
+export { loadAuditPublicKey, loadOrCreateAuditSigningKey } from './audit/audit-signing-key.js';
+export { startDemoUpstream } from './demo/demo-upstream.js';

@@ -1,0 +1,129 @@
+import { Command, CommanderError, Option } from 'commander';
+import { toRampartError } from '@rampart/core';
+import { writeLine, type CliIo } from './cli-io.js';
+
+const VERSION = '0.1.0';
+
+/**
+ * Builds the command tree and runs it. Heavy modules are imported inside each action so
+ * `rampart --help` starts fast. This is the one error boundary: every throw becomes a message
+ * on stderr and an exit code (2 for the user's fault, 1 otherwise); nothing calls process.exit.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = new Command('rampart')
+    .description('Rampart: defense-in-depth safeguards for LLM deployments')
+    .version(VERSION)
+    .option('-c, --config <file>', 'config file (default: $RAMPART_CONFIG or ./rampart.yaml)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('serve')
+    .description('run the gateway (with a built-in demo upstream when no upstream is configured)')
+    .option('-p, --port <port>', 'listen port (overrides RAMPART_PORT and server.port)')
+    .action(async (opts: { port?: string }) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      setExit(await serveCommand(io, { config: program.opts<{ config?: string }>().config, port: opts.port }));
+    });
+
+  program
+    .command('demo-upstream')
+    .description('run only the built-in demo model server (OpenAI-compatible, deterministic)')
+    .option('-p, --port <port>', 'listen port', '0')
+    .option('--host <host>', 'listen address', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      const { demoUpstreamCommand } = await import('./commands/demo-upstream.js');
+      setExit(await demoUpstreamCommand(io, opts));
+    });
+
+  const keys = program.command('keys').description('manage API keys');
+  keys
+    .command('create')
+    .description('create a key; the secret is printed once')
+    .requiredOption('--name <name>', 'who the key is for')
+    .addOption(new Option('--tier <tier>', 'trust tier').choices(['anonymous', 'standard', 'verified-security', 'internal']).makeOptionMandatory())
+    .option('--scopes <list>', 'comma-separated scopes: chat, review, admin', 'chat')
+    .option('--org <organization>', 'organization the principal belongs to')
+    .option('--models <list>', 'comma-separated model allow-list')
+    .option('--expires <iso>', 'expiry time (ISO-8601)')
+    .option('--hold-for-review', 'hold every request of this principal for manual approval')
+    .option('--shadow', 'decide and log, but serve this key as allow')
+    .option('--json', 'print JSON (field `key` holds the secret)')
+    .action(async (opts) => {
+      const { keysCreateCommand } = await import('./commands/keys.js');
+      setExit(await keysCreateCommand(io, program.opts(), opts));
+    });
+  keys
+    .command('list')
+    .description('list keys (never their secrets)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { keysListCommand } = await import('./commands/keys.js');
+      setExit(await keysListCommand(io, program.opts(), opts));
+    });
+  keys
+    .command('revoke <id>')
+    .description('revoke a key by id (takes effect in a running gateway within auth.keyCacheTtlMs)')
+    .action(async (id: string) => {
+      const { keysRevokeCommand } = await import('./commands/keys.js');
+      setExit(await keysRevokeCommand(io, program.opts(), id));
+    });
+
+  program
+    .command('check <text>')
+    .description('run the input pipeline and policy offline on TEXT and print the decision')
+    .addOption(new Option('--tier <tier>', 'principal tier').choices(['anonymous', 'standard', 'verified-security', 'internal']).default('standard'))
+    .option('--purpose <purpose>', 'declared purpose (as the x-rampart-purpose header)')
+    .option('--json', 'print JSON')
+    .action(async (text: string, opts) => {
+      const { checkCommand } = await import('./commands/check.js');
+      setExit(await checkCommand(io, program.opts(), text, opts));
+    });
+
+  const policy = program.command('policy').description('policy tools');
+  policy
+    .command('test <file>')
+    .description('run policy test cases (input + context -> expected action)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const { policyTestCommand } = await import('./commands/policy-test.js');
+      setExit(await policyTestCommand(io, program.opts(), file, opts));
+    });
+
+  const audit = program.command('audit').description('audit log tools');
+  audit
+    .command('verify')
+    .description('verify the hash chain and signed checkpoints; non-zero exit names the first bad record')
+    .option('--pub <file>', 'public key (default: the audit signing key next to the data dir)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { pub?: string; json?: boolean }) => {
+      const { auditVerifyCommand } = await import('./commands/audit.js');
+      setExit(await auditVerifyCommand(io, program.opts(), opts));
+    });
+  audit
+    .command('export')
+    .description('write the audit log as JSONL')
+    .option('--since <time>', 'only records at or after this ISO-8601 time')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (opts: { since?: string; out?: string }) => {
+      const { auditExportCommand } = await import('./commands/audit.js');
+      setExit(await auditExportCommand(io, program.opts(), opts));
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed.
+      return thrown.exitCode === 0 ? 0 : 2;
+    }
+    const error = toRampartError(thrown);
+    writeLine(io.stderr, `rampart: ${error.toOpenAIError().error.message} [${error.code}]`);
+    return error.fault === 'user' ? 2 : 1;
+  }
+  return exitCode;
+}

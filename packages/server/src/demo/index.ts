@@ -1,0 +1,1 @@
+export { startDemoUpstream, type DemoUpstream } from './demo-upstream.js';
