@@ -64,6 +64,15 @@ function peakRssMiB(pid) {
   return Math.round(kb / 1024);
 }
 
+/** Upper bucket bound holding the quantile, from a Prometheus histogram's cumulative buckets. */
+function histogramQuantiles(text, name, action) {
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)",action="${action}"\\} (\\d+)`, 'gm'))].map((m) => [m[1] === "+Inf" ? Infinity : Number(m[1]), Number(m[2])]);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  const at = (q) => buckets.find(([, count]) => count >= q * total)?.[0] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), n: total };
+}
+const fmtUs = (seconds) => (seconds === Infinity ? '> 100 ms' : `${Math.round(seconds * 1e6)} µs`);
+
 async function main() {
   const pipeline = await pipelineLatency();
   results.pipeline = pipeline;
@@ -99,6 +108,10 @@ async function main() {
     );
   }
   results.latency = rows;
+  const adminKey = /admin key[^:]*:\s+(rk_\S+)/.exec(gateway.output())[1];
+  const metrics = await (await fetch(`${gatewayUrl}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } })).text();
+  results.overhead = histogramQuantiles(metrics, 'rampart_overhead_seconds', 'allow');
+  console.log(`Rampart's own time per served request (rampart_overhead_seconds, all runs): p50 ≤ ${fmtUs(results.overhead.p50)}, p99 ≤ ${fmtUs(results.overhead.p99)} (bucket upper bounds)`);
   results.throughput = { rps: rows[1].gateway.rps, concurrency: 64, audit: 'on (sync durability, SQLite WAL)' };
   results.peakRssMiB = peakRssMiB(gateway.child.pid);
   console.log(`throughput through the gateway (audit on, c=64): ${Math.round(results.throughput.rps)} req/s; gateway peak RSS ${results.peakRssMiB} MiB`);

@@ -81,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON')
     .action(async (text: string, opts) => {
       const { checkCommand } = await import('./commands/check.js');
-      setExit(await checkCommand(io, program.opts(), text, opts));
+      setExit(await checkCommand(io, { global: program.opts(), text, opts }));
     });
 
   const policy = program.command('policy').description('policy tools');
@@ -91,7 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const { policyTestCommand } = await import('./commands/policy-test.js');
-      setExit(await policyTestCommand(io, program.opts(), file, opts));
+      setExit(await policyTestCommand(io, { global: program.opts(), file, opts }));
     });
 
   const audit = program.command('audit').description('audit log tools');

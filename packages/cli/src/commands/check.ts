@@ -6,10 +6,9 @@ import { offlineInspector } from '../offline-inspector.js';
 /** `rampart check "TEXT"`: what the gateway would decide for TEXT as a single user message. */
 export async function checkCommand(
   io: CliIo,
-  global: GlobalOptions,
-  text: string,
-  opts: { tier: Tier; purpose?: string; json?: boolean },
+  input: { global: GlobalOptions; text: string; opts: { tier: Tier; purpose?: string; json?: boolean } },
 ): Promise<ExitCode> {
+  const { global, text, opts } = input;
   const inspector = offlineInspector(loadCliConfig(io, global));
   const purpose = opts.purpose?.trim().toLowerCase() || undefined;
   const { decision, outcome } = await inspector.inspect(

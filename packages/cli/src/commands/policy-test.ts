@@ -7,7 +7,8 @@ import { offlineInspector } from '../offline-inspector.js';
  * `rampart policy test FILE`: each case's input runs through the configured layers and the
  * policy under test (the file's `policy:` or the built-in default); exit 1 when any case fails.
  */
-export async function policyTestCommand(io: CliIo, global: GlobalOptions, file: string, opts: { json?: boolean }): Promise<ExitCode> {
+export async function policyTestCommand(io: CliIo, input: { global: GlobalOptions; file: string; opts: { json?: boolean } }): Promise<ExitCode> {
+  const { global, file, opts } = input;
   const loaded = loadPolicyTestFile(file);
   const policy = loadPolicyUnderTest(loaded);
   const inspector = offlineInspector(loadCliConfig(io, global), policy);

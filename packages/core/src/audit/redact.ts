@@ -33,6 +33,7 @@ const MASKS: readonly Mask[] = [
   // "the bearer information" stays readable.
   {
     pattern: /\b(bearer)(\s+)([A-Za-z0-9._~+/=-]{8,})/gi,
+    // eslint-disable-next-line max-params -- String.replace's callback signature
     replace: (match, word, space, token) => (/[0-9._~+/=-]/.test(token) || token.length >= 20 ? `${word}${space}[token]` : match),
   },
   // JSON Web Tokens: base64url header starting `{"` (eyJ), payload, signature.

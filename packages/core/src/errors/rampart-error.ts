@@ -54,6 +54,6 @@ export class SystemError extends RampartError {
  */
 export function toRampartError(thrown: unknown): RampartError {
   if (thrown instanceof RampartError) return thrown;
-  const message = thrown instanceof Error ? thrown.message : String(thrown);
-  return new SystemError('RAMPART_E_INTERNAL', `Internal error: ${message}`, { cause: thrown });
+  // The original message stays in `cause` (for the log); clients only learn that it was a bug.
+  return new SystemError('RAMPART_E_INTERNAL', 'Internal error. The request id in x-rampart-request-id identifies it in the server log.', { cause: thrown });
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { SCOPES, TIERS, UserError, toRampartError } from '@rampart/core';
+import { SCOPES, TIERS, UserError, toRampartError, type ReviewRecord } from '@rampart/core';
 import type { AppEnv } from '../http/app-env.js';
 import { requireKey } from '../http/middleware.js';
 import { readBodyWithLimit } from '../http/read-body.js';
@@ -76,7 +76,7 @@ export function adminRoutes(rt: Runtime): Hono<AppEnv> {
       const changed = await rt.store.decideReview(id, { status, by, at: new Date().toISOString(), note: note ?? null });
       if (!changed) throw new UserError('RAMPART_E_REVIEW_NOT_PENDING', `Review ${id} is already ${review.status}.`);
       await rt.audit.append({ type: 'review', time: new Date().toISOString(), event: status, reviewId: id, requestId: review.requestId, by, note: note ?? null });
-      if (status === 'approved') await serveApproved(rt, review.id, review.requestBody, review.requestId);
+      if (status === 'approved') await serveApproved(rt, review);
       return c.json({ ...(await rt.store.getReview(id)), requestBody: undefined });
     });
   }
@@ -88,11 +88,12 @@ export function adminRoutes(rt: Runtime): Hono<AppEnv> {
  * the answer with the review. An upstream failure is kept as the answer too, so the requester
  * learns what happened instead of polling forever.
  */
-async function serveApproved(rt: Runtime, reviewId: string, requestBody: string, requestId: string): Promise<void> {
+async function serveApproved(rt: Runtime, review: Pick<ReviewRecord, 'id' | 'requestBody' | 'requestId'>): Promise<void> {
+  const { id: reviewId, requestBody, requestId } = review;
   let responseBody: string;
   try {
     const request = JSON.parse(requestBody) as Record<string, unknown>;
-    const upstream = await rt.upstream.chatCompletion(JSON.stringify({ ...request, stream: false }), { stream: false, requestId });
+    const upstream = await rt.upstream.chatCompletion(JSON.stringify({ ...request, stream: false, stream_options: undefined }), { stream: false, requestId });
     responseBody = typeof upstream.body === 'string' ? upstream.body : JSON.stringify({ error: 'unexpected stream' });
     await rt.audit.append({ type: 'outcome', time: new Date().toISOString(), requestId, reviewId, upstreamStatus: upstream.status });
   } catch (thrown) {

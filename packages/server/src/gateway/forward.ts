@@ -4,9 +4,11 @@ import { toUpstreamError } from '../upstream/to-upstream-error.js';
 import { upstreamFailure } from '../upstream/upstream-failure.js';
 import type { AppEnv } from '../http/app-env.js';
 import type { ChatRequest } from '../http/chat-request.js';
+import { clientAbortSignal } from '../http/request-io.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { guidanceOf, warningOf } from './action-text.js';
 import { appendToCompletion, noticeChunk } from './synthetic-completion.js';
+import { observeOverhead } from './observe-overhead.js';
 import { relayStream } from './stream-response.js';
 
 type ServedAction = 'allow' | 'warn' | 'guide' | 'reroute';
@@ -30,17 +32,19 @@ export async function forwardToUpstream(
   if (action === 'warn') c.header('x-rampart-warning', decision.reasons.join(',') || 'policy');
 
   const started = process.hrtime.bigint();
+  const signal = clientAbortSignal(c);
   let upstream;
   try {
-    upstream = await rt.upstream.chatCompletion(body, { stream, requestId, signal: c.req.raw.signal });
+    upstream = await rt.upstream.chatCompletion(body, { stream, requestId, signal });
   } catch (thrown) {
     // A client that hung up is not an upstream failure; the decision is already audited.
-    if (c.req.raw.signal.aborted) throw thrown;
+    if (signal.aborted) throw thrown;
     const error = toUpstreamError(thrown);
     recordFailure(rt, { requestId, started, error, status: error.status });
     throw error;
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const upstreamNanos = process.hrtime.bigint() - started;
+  const seconds = Number(upstreamNanos) / 1e9;
   const failure = upstreamFailure(upstream);
   if (failure !== undefined) {
     recordFailure(rt, { requestId, started, error: failure, status: upstream.status });
@@ -54,8 +58,10 @@ export async function forwardToUpstream(
   const contentType = upstream.headers['content-type'] ?? (stream ? 'text/event-stream' : 'application/json');
   if (typeof upstream.body === 'string') {
     const text = appended.length > 0 && upstream.status < 300 ? appendToCompletion(upstream.body, appended) : upstream.body;
+    observeOverhead(rt, c, { action, upstreamNanos });
     return c.body(text, upstream.status as 200, { 'content-type': contentType });
   }
+  observeOverhead(rt, c, { action, upstreamNanos });
   const inject = appended.length > 0 && upstream.status < 300 ? () => [noticeChunk({ requestId, model: request.model, text: appended })] : undefined;
   return new Response(relayStream(upstream.body, inject), {
     status: upstream.status,

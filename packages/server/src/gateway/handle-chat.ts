@@ -3,10 +3,11 @@ import type { Context } from 'hono';
 import { SystemError, UserError, type Decision, type Inspection } from '@rampart/core';
 import type { AppEnv } from '../http/app-env.js';
 import { parseChatRequest, messageTexts, type ChatRequest } from '../http/chat-request.js';
-import { readBodyWithLimit } from '../http/read-body.js';
+import { requestBody } from '../http/request-io.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { decisionEvent } from './decision-event.js';
 import { forwardToUpstream } from './forward.js';
+import { observeOverhead } from './observe-overhead.js';
 import { syntheticCompletion, syntheticStream } from './synthetic-completion.js';
 
 const PURPOSE_MAX_CHARS = 200;
@@ -20,7 +21,7 @@ const PURPOSE_MAX_CHARS = 200;
 export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Promise<Response> {
   const requestId = c.get('requestId');
   const key = c.get('apiKey');
-  const bytes = await readBodyWithLimit(c.req.raw, rt.config.server.bodyLimitBytes);
+  const bytes = await requestBody(c, rt.config.server.bodyLimitBytes);
   const request = parseChatRequest(bytes, rt.config.server.unknownFields);
   await rt.models.assertServed(request.model);
   rt.keys.requireModel(key, request.model);
@@ -45,6 +46,7 @@ export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Pro
   switch (action) {
     case 'block': {
       await rt.audit.append(decisionEvent(auditInput));
+      observeOverhead(rt, c, { action: 'block', upstreamNanos: 0n });
       return refusal(rt, c, { requestId, request, decision });
     }
     case 'review': {
@@ -65,6 +67,7 @@ export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Pro
       });
       await rt.audit.append(decisionEvent({ ...auditInput, reviewId }));
       c.header('x-rampart-review-id', reviewId);
+      observeOverhead(rt, c, { action: 'review', upstreamNanos: 0n });
       return held(rt, c, { requestId, request, decision, reviewId });
     }
     case 'allow':
@@ -90,19 +93,20 @@ function refusal(rt: Runtime, c: Context<AppEnv>, input: { requestId: string; re
   const reasons = decision.reasons.join(', ') || 'policy';
   const content = `${decision.message ?? 'This request was blocked by the Rampart safeguard policy.'} (reason: ${reasons}; request id: ${requestId})`;
   const answer = { requestId, model: request.model, content, rampart: { decision: 'block', reasons: decision.reasons, request_id: requestId } };
-  return synthetic(rt, c, request.stream === true, answer);
+  return synthetic(rt, c, { ...answer, stream: request.stream === true });
 }
 
 function held(rt: Runtime, c: Context<AppEnv>, input: { requestId: string; request: ChatRequest; decision: Decision; reviewId: string }): Response {
   const { decision, requestId, request, reviewId } = input;
   const content =
-    `This request is held for human review (ticket ${reviewId}). ` +
+    `${decision.message ?? 'This request is held for human review.'} (ticket ${reviewId}) ` +
     `A reviewer will approve or reject it; poll GET /v1/rampart/reviews/${reviewId} with the same key for the result.`;
   const answer = { requestId, model: request.model, content, rampart: { decision: 'review', reasons: decision.reasons, request_id: requestId, review_id: reviewId } };
-  return synthetic(rt, c, request.stream === true, answer);
+  return synthetic(rt, c, { ...answer, stream: request.stream === true });
 }
 
-function synthetic(rt: Runtime, c: Context<AppEnv>, stream: boolean, answer: Parameters<typeof syntheticCompletion>[0]): Response {
+function synthetic(rt: Runtime, c: Context<AppEnv>, input: Parameters<typeof syntheticCompletion>[0] & { stream: boolean }): Response {
+  const { stream, ...answer } = input;
   const status = rt.config.server.blockStatus as 200;
   if (stream) {
     return c.body(syntheticStream(answer), status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });

@@ -40,7 +40,7 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
     const review = await rt.store.getReview(c.req.param('id'));
     // Another principal's ticket is reported as missing, not forbidden: ids are not an oracle.
     if (review === undefined || review.keyId !== c.get('apiKey').id) throw new UserError('RAMPART_E_REVIEW_NOT_FOUND', 'No such review.');
-    const response = review.responseBody === null ? null : (JSON.parse(review.responseBody) as unknown);
+    const response = review.responseBody === null ? null : parseStoredResponse(review.responseBody);
     return c.json({ id: review.id, status: review.status, reasons: review.reasons, decided_at: review.decidedAt, response });
   });
 
@@ -55,4 +55,13 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
     return response;
   });
   return app;
+}
+
+/** An upstream that answered an approved request with something other than JSON is shown as text. */
+function parseStoredResponse(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return { text: body };
+  }
 }

@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env.js';
 /** Gives every request an id (echoed in `x-rampart-request-id`) before anything can fail. */
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function rampartRequestId(c, next) {
+    c.set('startedAt', process.hrtime.bigint());
     const id = `req_${randomUUID().replaceAll('-', '')}`;
     c.set('requestId', id);
     c.header('x-rampart-request-id', id);

@@ -35,3 +35,21 @@ export async function readBodyWithLimit(request: Request, limit: number): Promis
 function tooLarge(limit: number): UserError {
   return new UserError('RAMPART_E_REQUEST_TOO_LARGE', `The request body is larger than the ${limit}-byte limit (server.bodyLimitBytes).`);
 }
+
+/**
+ * Reads the body straight from Node's IncomingMessage when the app runs on @hono/node-server.
+ * Going through `c.req.raw.body` would first build a WHATWG Request and a web stream around the
+ * socket, which measured ~0.3 ms per request — more than all the safeguard layers together.
+ */
+export async function readNodeBody(incoming: AsyncIterable<Buffer> & { headers: Record<string, string | string[] | undefined> }, limit: number): Promise<Uint8Array> {
+  const declared = incoming.headers['content-length'];
+  if (typeof declared === 'string' && Number(declared) > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of incoming) {
+    total += chunk.byteLength;
+    if (total > limit) throw tooLarge(limit);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+}

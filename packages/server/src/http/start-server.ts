@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { createApp } from './create-app.js';
@@ -19,7 +20,7 @@ export async function startServer(rt: Runtime, options: { port?: number; host?: 
     s.once('error', reject);
   });
   // Keep-alive sockets must outlive a load balancer's idle timeout, or it reuses dead sockets.
-  const http = server as import('node:http').Server;
+  const http = server as HttpServer;
   http.keepAliveTimeout = 65_000;
   http.headersTimeout = 66_000;
   const port = (server.address() as AddressInfo).port;

@@ -105,6 +105,7 @@ function classifyIPv6(g: readonly number[]): AddressClass {
   return 'public';
 }
 
+// eslint-disable-next-line max-params -- the four octets of an IPv4 address
 function v4(a: number, b: number, c: number, d: number): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }

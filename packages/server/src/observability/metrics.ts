@@ -2,6 +2,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 /** Microsecond-scale buckets (in seconds): layers run in tens of µs, model calls in seconds. */
 const LAYER_BUCKETS = [1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 5e-2, 0.1];
+const OVERHEAD_BUCKETS = [5e-5, 1e-4, 1.5e-4, 2e-4, 3e-4, 4e-4, 5e-4, 7.5e-4, 1e-3, 1.5e-3, 2e-3, 3e-3, 5e-3, 1e-2, 2.5e-2, 5e-2, 0.1];
 const UPSTREAM_BUCKETS = [1e-3, 5e-3, 1e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 export interface GatewayMetrics {
@@ -11,6 +12,7 @@ export interface GatewayMetrics {
   readonly upstreamDuration: Histogram<'outcome'>;
   readonly upstreamErrors: Counter<'kind'>;
   readonly httpErrors: Counter<'code'>;
+  readonly overhead: Histogram<'action'>;
 }
 
 /** One registry per gateway instance, so tests and multiple apps in a process do not collide. */
@@ -43,6 +45,13 @@ export function createGatewayMetrics(): GatewayMetrics {
       name: 'rampart_upstream_errors_total',
       help: 'Upstream failures by kind (timeout, unreachable, status_5xx)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    overhead: new Histogram({
+      name: 'rampart_overhead_seconds',
+      help: 'Time a chat request spends in Rampart itself (handler start to answer, minus the upstream wait)',
+      labelNames: ['action'],
+      buckets: OVERHEAD_BUCKETS,
       registers: [registry],
     }),
     httpErrors: new Counter({

@@ -238,7 +238,7 @@ async function appendInTransaction(
 }
 
 /** Rows of one batch must be consecutive and each must chain to the one before. */
-function assertChained(rows: readonly AuditRow[]): void {
+export function assertChained(rows: readonly AuditRow[]): void {
   let previous: AuditRow | undefined;
   for (const row of rows) {
     if (!Number.isSafeInteger(row.seq) || row.seq < 1) throw auditRefusal(`row seq ${row.seq} is not a positive integer`);
@@ -250,7 +250,7 @@ function assertChained(rows: readonly AuditRow[]): void {
   }
 }
 
-function auditRefusal(reason: string): SystemError {
+export function auditRefusal(reason: string): SystemError {
   return new SystemError('RAMPART_E_AUDIT_UNAVAILABLE', `Audit append refused: ${reason}.`);
 }
 

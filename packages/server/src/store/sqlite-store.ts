@@ -6,6 +6,7 @@ import { RampartError, SystemError, type Store } from '@rampart/core';
 import type { Database } from './database-schema.js';
 import { createKyselyStore } from './kysely-store.js';
 import { migrateToLatest } from './migrations.js';
+import { createSqliteAuditAppender } from './sqlite-audit-appender.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -39,7 +40,7 @@ export async function openSqliteStore(file: string, options: SqliteStoreOptions 
     const cause = error instanceof RampartError && error.cause !== undefined ? error.cause : error;
     throw unavailable(`Cannot prepare the SQLite store at ${path}`, cause);
   }
-  return createKyselyStore(db, { dialect: 'sqlite' });
+  return { ...createKyselyStore(db, { dialect: 'sqlite' }), appendAudit: createSqliteAuditAppender(database) };
 }
 
 function openDatabase(path: string, options: SqliteStoreOptions): BetterSqlite3.Database {
