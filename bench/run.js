@@ -7,7 +7,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { RampartConfig, buildLayers, createInspector, compilePolicy, loadDefaultPolicy, offlinePrincipal } from '@rampart/core';
-import { load, percentile } from './load.js';
+import { load, loadWithWrk, percentile } from './load.js';
 
 const CLI = new URL('../packages/cli/bin/rampart.js', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
@@ -31,14 +31,21 @@ async function pipelineLatency() {
   const inspector = createInspector({ layers, policy: compilePolicy(loadDefaultPolicy()), globalShadow: false, restrictedModel: 'demo-restricted' });
   const principal = offlinePrincipal();
   const samples = [];
-  const N = quick ? 3000 : 20000;
-  for (let i = 0; i < N + 2000; i += 1) {
+  const byKind = [[], [], []];
+  const N = quick ? 3000 : 15000;
+  for (let i = 0; i < N + 1500; i += 1) {
     const request = { messages: [{ role: 'user', content: prompt1k(i), toolCallArguments: [] }], principal, model: 'demo-model', purpose: undefined };
     const t0 = process.hrtime.bigint();
     await inspector.inspect(request, { holdForReview: false, shadow: false });
-    if (i >= 2000) samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+    const micros = Number(process.hrtime.bigint() - t0) / 1000;
+    if (i >= 1500) {
+      samples.push(micros);
+      byKind[i % 3].push(micros);
+    }
   }
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length };
+  const kinds = ['security-benign (SOC question)', 'general-benign (baking)', 'malicious (ransomware)'];
+  const perKind = Object.fromEntries(kinds.map((kind, k) => [kind, { p50: percentile(byKind[k], 50), p99: percentile(byKind[k], 99) }]));
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length, perKind };
 }
 
 async function startProcess(args, env, readyPattern) {
@@ -77,6 +84,7 @@ async function main() {
   const pipeline = await pipelineLatency();
   results.pipeline = pipeline;
   console.log(`input pipeline, 1 KB prompts (limits+normalize+rules+policy): p50 ${pipeline.p50.toFixed(1)} µs, p99 ${pipeline.p99.toFixed(1)} µs (n=${pipeline.n})`);
+  for (const [kind, q] of Object.entries(pipeline.perKind)) console.log(`  ${kind}: p50 ${q.p50.toFixed(1)} µs, p99 ${q.p99.toFixed(1)} µs`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'rampart-bench-'));
   const upstream = await startProcess(['demo-upstream', '--port', '0'], {}, /listening on (http:\/\/\S+)/);
@@ -90,19 +98,21 @@ async function main() {
   const rows = [];
   for (const concurrency of [1, 64]) {
     const seconds = SECONDS;
-    await load({ url: upstreamUrl, path: '/v1/chat/completions', body, concurrency, seconds: 1 });
-    const direct = await load({ url: upstreamUrl, path: '/v1/chat/completions', body, concurrency, seconds });
-    await load({ url: gatewayUrl, path: '/v1/chat/completions', body, headers, concurrency, seconds: 1 });
-    const through = await load({ url: gatewayUrl, path: '/v1/chat/completions', body, headers, concurrency, seconds });
-    const row = {
-      concurrency,
-      direct: { p50: percentile(direct.latenciesUs, 50), p99: percentile(direct.latenciesUs, 99), rps: direct.rps, errors: direct.errors },
-      gateway: { p50: percentile(through.latenciesUs, 50), p99: percentile(through.latenciesUs, 99), rps: through.rps, errors: through.errors },
+    const measure = async (target, extraHeaders) => {
+      const spec = { url: target, path: '/v1/chat/completions', body, headers: extraHeaders, concurrency };
+      await load({ ...spec, seconds: 1 }); // warm-up: JIT, connection pools
+      const viaWrk = await loadWithWrk({ ...spec, seconds });
+      if (viaWrk !== null) return viaWrk;
+      const run = await load({ ...spec, seconds });
+      return { p50: percentile(run.latenciesUs, 50), p99: percentile(run.latenciesUs, 99), rps: run.rps, errors: run.errors, tool: 'undici' };
     };
+    const direct = await measure(upstreamUrl, {});
+    const through = await measure(gatewayUrl, headers);
+    const row = { concurrency, tool: through.tool, direct, gateway: through };
     row.added = { p50: row.gateway.p50 - row.direct.p50, p99: row.gateway.p99 - row.direct.p99 };
     rows.push(row);
     console.log(
-      `concurrency ${concurrency}: direct p50 ${(row.direct.p50 / 1000).toFixed(2)} ms p99 ${(row.direct.p99 / 1000).toFixed(2)} ms | ` +
+      `concurrency ${concurrency} (${row.tool}): direct p50 ${(row.direct.p50 / 1000).toFixed(2)} ms p99 ${(row.direct.p99 / 1000).toFixed(2)} ms | ` +
         `gateway p50 ${(row.gateway.p50 / 1000).toFixed(2)} ms p99 ${(row.gateway.p99 / 1000).toFixed(2)} ms | ` +
         `added p50 ${(row.added.p50 / 1000).toFixed(2)} ms p99 ${(row.added.p99 / 1000).toFixed(2)} ms | gateway ${Math.round(row.gateway.rps)} req/s, errors ${row.gateway.errors}`,
     );

@@ -209,6 +209,12 @@ describe('gateway over HTTP', () => {
       const res = await gw.chat(standard, followUp);
       expect(res.headers.get('x-rampart-decision')).toBe('block');
     });
+
+    it('scans tool definitions: an instruction hidden in a tool description is caught', async () => {
+      const poisoned = [{ type: 'function', function: { name: 'lookup', description: 'Looks things up. zebra-block', parameters: { type: 'object', properties: {} } } }];
+      const res = await gw.chat(standard, { model: 'demo-model', tools: poisoned, messages: [{ role: 'user', content: 'What is the capital of France?' }] });
+      expect(res.headers.get('x-rampart-decision')).toBe('block');
+    });
   });
 
   describe('bad input', () => {

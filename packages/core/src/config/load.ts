@@ -43,17 +43,22 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const explicit = options.file ?? env['RAMPART_CONFIG'];
   const file = explicit !== undefined ? resolve(cwd, explicit) : defaultFile(cwd);
   const raw = file === undefined ? {} : readYamlObject(file);
-  applyEnvOverrides(raw, env);
+  const fromEnv = applyEnvOverrides(raw, env);
   const parsed = RampartConfig.safeParse(raw);
   if (!parsed.success) {
-    const where = file ?? 'the environment';
+    const where = file === undefined ? 'the environment' : `${file}${fromEnv.size > 0 ? ' or the environment' : ''}`;
     throw new UserError('RAMPART_E_CONFIG_INVALID', `Invalid configuration in ${where}`, {
-      details: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      details: parsed.error.issues.map((issue) => {
+        const path = issue.path.join('.');
+        const variable = fromEnv.get(path);
+        return `${path || '(root)'}${variable === undefined ? '' : ` (from ${variable})`}: ${issue.message}`;
+      }),
     });
   }
   const config = parsed.data;
   if (env['RAMPART_STORE_URL'] !== undefined) config.store = { ...config.store, driver: 'postgres' };
   config.dataDir = resolve(cwd, config.dataDir);
+  if (config.audit.signingKeyFile !== undefined) config.audit = { ...config.audit, signingKeyFile: resolve(cwd, config.audit.signingKeyFile) };
   return { config: deepFreeze(config), file };
 }
 
@@ -82,14 +87,17 @@ function readYamlObject(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function applyEnvOverrides(raw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): void {
+/** Applies the overrides; returns which config path each environment variable set. */
+function applyEnvOverrides(raw: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): Map<string, string> {
+  const applied = new Map<string, string>();
   for (const [name, spec] of Object.entries(ENV_OVERRIDES)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
+    applied.set(spec.path.join('.'), name);
     let typed: string | number = value;
     if (spec.type === 'int') {
       typed = Number(value);
-      if (!Number.isInteger(typed)) {
+      if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(typed)) {
         throw new UserError('RAMPART_E_CONFIG_INVALID', `Invalid configuration in the environment`, {
           details: [`${name}: expected an integer, got ${JSON.stringify(value)}`],
         });
@@ -97,6 +105,7 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: Readonly<Record<st
     }
     setPath(raw, spec.path, typed);
   }
+  return applied;
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

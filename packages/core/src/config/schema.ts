@@ -111,6 +111,11 @@ export const StoreSettings = z
   .refine((s) => s.driver !== 'postgres' || s.url !== undefined, {
     message: 'store.url is required when store.driver is postgres',
     path: ['url'],
+  })
+  // A URL next to the default driver would silently keep SQLite: say so instead.
+  .refine((s) => s.driver === 'postgres' || s.url === undefined, {
+    message: 'store.url is only used with store.driver: postgres (set the driver, or remove the url)',
+    path: ['url'],
   });
 export type StoreSettings = z.infer<typeof StoreSettings>;
 

@@ -50,6 +50,7 @@ export function decisionEvent(input: {
       reasonCode: f.reasonCode,
       layer: f.layerId,
       decodedFrom: f.decodedFrom ?? null,
+      attack: f.attack === undefined ? null : [...f.attack.tactics, ...f.attack.techniques],
       message: f.evidence[0]?.messageIndex ?? null,
     })),
     layers: outcome.timings.map((t) => ({ id: t.layerId, us: Math.round(t.micros), status: t.status })),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { SystemError, UserError, type Decision, type Inspection } from '@rampart/core';
 import type { AppEnv } from '../http/app-env.js';
-import { parseChatRequest, messageTexts, type ChatRequest } from '../http/chat-request.js';
+import { chatTexts, parseChatRequest, type ChatRequest } from '../http/chat-request.js';
 import { requestBody } from '../http/request-io.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { decisionEvent } from './decision-event.js';
@@ -27,7 +27,7 @@ export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Pro
   rt.keys.requireModel(key, request.model);
 
   const purpose = declaredPurpose(c.req.header('x-rampart-purpose'));
-  const messages = messageTexts(request.messages);
+  const messages = chatTexts(request);
   const principal = rt.keys.principalFacts(key);
   const inspection = await rt.inspector.inspect(
     { messages, principal, model: request.model, purpose },

@@ -92,6 +92,26 @@ export function parseChatRequest(bytes: Uint8Array, unknownFields: 'reject' | 'a
   return parsed.data;
 }
 
+/** Role of the pseudo-message that carries the request's tool definitions (see chatTexts). */
+export const TOOL_DEFINITIONS_ROLE = 'tool_definitions';
+
+/**
+ * Everything in a request that reaches the model as text: every message (tool results
+ * included) and, as one extra entry after them, the tool definitions' names and descriptions —
+ * a tool description is as much an injection channel as a tool result.
+ */
+export function chatTexts(request: ChatRequest): ChatMessageText[] {
+  const texts = messageTexts(request.messages);
+  const tools = (request.tools ?? [])
+    .map((tool) => {
+      const fn = (tool as { function?: { name?: unknown; description?: unknown } } | null)?.function;
+      return [fn?.name, fn?.description].filter((part): part is string => typeof part === 'string').join(': ');
+    })
+    .filter((line) => line.length > 0);
+  if (tools.length > 0) texts.push({ role: TOOL_DEFINITIONS_ROLE, content: tools.join('\n'), toolCallArguments: [] });
+  return texts;
+}
+
 /** The text Rampart scans in each message: text parts joined, tool results included. */
 export function messageTexts(messages: readonly ChatMessage[]): ChatMessageText[] {
   return messages.map((message) => {
@@ -105,6 +125,9 @@ export function messageTexts(messages: readonly ChatMessage[]): ChatMessageText[
         .join('\n');
     }
     const toolCallArguments = (message.tool_calls ?? []).map((call) => call.function.arguments);
+    // The deprecated single `function_call` carries arguments the same way.
+    const legacy = (message as { function_call?: { arguments?: unknown } }).function_call?.arguments;
+    if (typeof legacy === 'string') toolCallArguments.push(legacy);
     return { role: message.role, content: text, toolCallArguments };
   });
 }

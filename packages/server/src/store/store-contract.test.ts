@@ -388,6 +388,11 @@ afterAll(async () => {
   }
 });
 
+// CI starts PostgreSQL (.ci/run); there a missing server is a failure, not a reason to skip.
+it.runIf(process.env['CI'] === 'true')('PostgreSQL is reachable in CI', () => {
+  expect(postgresUrl).toBeDefined();
+});
+
 describe.skipIf(postgresUrl === undefined)('PostgreSQL', () => {
   const url = postgresUrl ?? '';
   const runId = randomBytes(4).toString('hex');
