@@ -84,7 +84,7 @@ describe('rampart serve: restart keeps keys, policy and audit', () => {
       const banner = first.output().stdout;
       const demoKey = /demo key[^:]*:\s+(rk_\S+)/.exec(banner)?.[1] as string;
       expect(demoKey).toBeDefined();
-      expect(banner.match(/curl -s/g)?.length).toBe(3);
+      expect(banner.match(/^curl -s/gm)?.length).toBe(3);
       const ask = async (url: string, content: string) =>
         fetch(`${url}/v1/chat/completions`, {
           method: 'POST',

@@ -104,6 +104,13 @@ export interface LayerInput {
   readonly purpose: string | undefined;
 }
 
+/**
+ * Role of the pseudo-message the server appends for the request's tool definitions (names and
+ * descriptions reach the model as text, so they are scanned like messages). It is not one of
+ * the client's messages: the message-count limit leaves it out.
+ */
+export const TOOL_DEFINITIONS_ROLE = 'tool_definitions';
+
 /** The text parts of one chat message, as extracted by the server. */
 export interface ChatMessageText {
   readonly role: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UserError, type ChatMessageText } from '@rampart/core';
+import { TOOL_DEFINITIONS_ROLE, UserError, type ChatMessageText } from '@rampart/core';
 
 /**
  * The OpenAI chat-completions request, as far as Rampart needs to understand it. Messages are
@@ -91,9 +91,6 @@ export function parseChatRequest(bytes: Uint8Array, unknownFields: 'reject' | 'a
   }
   return parsed.data;
 }
-
-/** Role of the pseudo-message that carries the request's tool definitions (see chatTexts). */
-export const TOOL_DEFINITIONS_ROLE = 'tool_definitions';
 
 /**
  * Everything in a request that reaches the model as text: every message (tool results

@@ -1,0 +1,30 @@
+export { createLimitsLayer, LIMITS_LAYER_ID, type LimitsLayerOptions } from './limits/index.js';
+export {
+  createNormalizeLayer,
+  NORMALIZE_LAYER_ID,
+  type NormalizeLayerOptions,
+  normalizeText,
+  type NormalizedText,
+  foldLeet,
+  foldHomoglyphs,
+  findEncodedPayloads,
+  rot13,
+  type DecodedPayload,
+} from './normalize/index.js';
+export {
+  createRulesLayer,
+  RULES_LAYER_ID,
+  type RulesLayerOptions,
+  compileRules,
+  type CompiledRuleSpec,
+  type RuleMatcher,
+  type RuleHit,
+  loadBuiltinRulePacks,
+  loadRulePackFile,
+  loadRulePackFiles,
+  parseRulePack,
+  RulePack,
+  RuleSpec,
+  AttackMappingSpec,
+  requiresAttackMapping,
+} from './rules/index.js';
