@@ -15,3 +15,4 @@ export * from './detectors/index.js';
 export * from './policy/index.js';
 export * from './pipeline/build-layers.js';
 export * from './inspect/inspector.js';
+export * from './inspect/finding-summary.js';

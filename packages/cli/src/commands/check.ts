@@ -1,4 +1,4 @@
-import { offlinePrincipal, type Tier } from '@rampart/core';
+import { findingSummary, offlinePrincipal, type Tier } from '@rampart/core';
 import { loadCliConfig, type GlobalOptions } from '../cli-config.js';
 import { writeJson, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { offlineInspector } from '../offline-inspector.js';
@@ -20,16 +20,7 @@ export async function checkCommand(
     },
     { holdForReview: false, shadow: false },
   );
-  const findings = outcome.findings.map((f) => ({
-    category: f.category,
-    severity: f.severity,
-    confidence: f.confidence,
-    reasonCode: f.reasonCode,
-    layer: f.layerId,
-    decodedFrom: f.decodedFrom ?? null,
-    attack: f.attack ?? null,
-    evidence: f.evidence.map((e) => e.excerpt),
-  }));
+  const findings = outcome.findings.map((f) => ({ ...findingSummary(f), evidence: f.evidence.map((e) => e.excerpt) }));
   const layers = outcome.timings.map((t) => ({ layer: t.layerId, micros: Math.round(t.micros * 10) / 10, status: t.status }));
   if (opts.json === true) {
     writeJson(io.stdout, { action: decision.action, policyRule: decision.policyRule, reasons: decision.reasons, message: decision.message ?? null, findings, layers, totalMicros: Math.round(outcome.micros) });
@@ -39,7 +30,7 @@ export async function checkCommand(
   if (decision.reasons.length > 0) writeLine(io.stdout, `reasons: ${decision.reasons.join(', ')}`);
   writeLine(io.stdout, findings.length === 0 ? 'findings: none' : 'findings:');
   for (const f of findings) {
-    const attack = f.attack === null ? '' : ` [${[...f.attack.tactics, ...f.attack.techniques].join(' ')}]`;
+    const attack = f.attack === null ? '' : ` [${f.attack.join(' ')}]`;
     const decoded = f.decodedFrom === null ? '' : ` (in ${f.decodedFrom}-decoded text)`;
     writeLine(io.stdout, `  - ${f.severity} ${f.category} ${f.reasonCode} conf=${f.confidence}${attack}${decoded}${f.evidence[0] ? `: "${f.evidence[0]}"` : ''}`);
   }

@@ -1,5 +1,4 @@
-import { promptDigest, redactedExcerpt, type ApiKeyRecord, type ChatMessageText, type Inspection } from '@rampart/core';
-import type { AuditSettings } from '@rampart/core';
+import { findingSummary, promptDigest, redactedExcerpt, type ApiKeyRecord, type AuditSettings, type ChatMessageText, type Inspection } from '@rampart/core';
 
 /** The prompt as one string, for hashing and (with retention on) for keeping. */
 export function promptText(messages: readonly ChatMessageText[]): string {
@@ -43,16 +42,7 @@ export function decisionEvent(input: {
     reasons: decision.reasons,
     exceptions: decision.exceptions,
     reviewId: input.reviewId ?? null,
-    findings: outcome.findings.map((f) => ({
-      category: f.category,
-      severity: f.severity,
-      confidence: f.confidence,
-      reasonCode: f.reasonCode,
-      layer: f.layerId,
-      decodedFrom: f.decodedFrom ?? null,
-      attack: f.attack === undefined ? null : [...f.attack.tactics, ...f.attack.techniques],
-      message: f.evidence[0]?.messageIndex ?? null,
-    })),
+    findings: outcome.findings.map(findingSummary),
     layers: outcome.timings.map((t) => ({ id: t.layerId, us: Math.round(t.micros), status: t.status })),
     prompt: {
       sha256: promptDigest(text),
