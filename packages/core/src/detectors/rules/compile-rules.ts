@@ -6,6 +6,17 @@ import { createTriggerAutomaton } from './trigger-automaton.js';
 export const RULE_REGEX_FLAGS = 'iu';
 
 /**
+ * Flags for one pattern: `i` alone when the pattern needs nothing from Unicode mode, `iu`
+ * otherwise. V8 matches case-insensitive Unicode-mode regexes with full case folding, which
+ * measured ~37% slower on the built-in packs; the texts scanned are NFKC-normalized and
+ * homoglyph-folded already, so simple case folding loses nothing. Property escapes, code-point
+ * escapes and astral characters keep `iu` (without it they would silently mean something else).
+ */
+export function regexFlagsFor(source: string): string {
+  return /\\[pP]\{|\\u\{|[\uD800-\uDFFF]/.test(source) ? RULE_REGEX_FLAGS : 'i';
+}
+
+/**
  * How far around a match an `unless` regex may fire to veto it. A veto anywhere in a long
  * message would let an attacker append one defensive sentence to unlock everything else.
  */
@@ -145,7 +156,7 @@ export function compileRuleRegexes(
         return [];
       }
       try {
-        const regex = new RegExp(expanded, RULE_REGEX_FLAGS);
+        const regex = new RegExp(expanded, regexFlagsFor(expanded));
         // A regex that matches nothing at all would fire on every candidate text.
         if (regex.test('')) {
           problems.push(`${field}[${index}]: regex matches the empty string`);
