@@ -16,3 +16,4 @@ export * from './policy/index.js';
 export * from './pipeline/build-layers.js';
 export * from './inspect/inspector.js';
 export * from './inspect/finding-summary.js';
+export * from './pipeline/define-layer.js';

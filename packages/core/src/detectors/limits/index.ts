@@ -1,3 +1,4 @@
+import { defineLayer } from '../../pipeline/define-layer.js';
 import { TOOL_DEFINITIONS_ROLE, type FailMode, type Finding, type Layer } from '../../contracts/detector.js';
 import { UserError } from '../../errors/rampart-error.js';
 
@@ -25,12 +26,11 @@ export function createLimitsLayer(options: LimitsLayerOptions): Layer {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   if (!Number.isInteger(maxMessages) || maxMessages < 1) throw invalidOption('maxMessages must be a positive integer', maxMessages);
   if (!Number.isInteger(maxPromptChars) || maxPromptChars < 1) throw invalidOption('maxPromptChars must be a positive integer', maxPromptChars);
-  if (!(budgetMs > 0)) throw invalidOption('budgetMs must be positive', budgetMs);
-  return {
+  return defineLayer({
     id: LIMITS_LAYER_ID,
     stage: 'limit',
     budgetMs,
-    failMode: options.failMode ?? 'closed',
+    failMode: options.failMode,
     run(input) {
       const findings: Finding[] = [];
       const count = input.messages.filter((m) => m.role !== TOOL_DEFINITIONS_ROLE).length;
@@ -47,7 +47,7 @@ export function createLimitsLayer(options: LimitsLayerOptions): Layer {
       }
       return { status: 'ok', findings };
     },
-  };
+  });
 }
 
 function limitFinding(reasonCode: string, description: string): Finding {

@@ -1,3 +1,4 @@
+import { defineLayer } from '../../pipeline/define-layer.js';
 import type { Codec, Evidence, FailMode, Finding, Layer, Severity, TextView } from '../../contracts/detector.js';
 import { UserError } from '../../errors/rampart-error.js';
 import { findEncodedPayloads } from './decode-payloads.js';
@@ -39,15 +40,14 @@ export function createNormalizeLayer(options: NormalizeLayerOptions = {}): Layer
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const maxDepth = options.maxDecodeDepth ?? DEFAULT_MAX_DECODE_DEPTH;
   const maxDecodedChars = options.maxDecodedChars ?? DEFAULT_MAX_DECODED_CHARS;
-  if (!(budgetMs > 0)) throw invalidOption('budgetMs must be positive', budgetMs);
   if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > 8) throw invalidOption('maxDecodeDepth must be an integer from 0 to 8', maxDepth);
   if (!Number.isInteger(maxDecodedChars) || maxDecodedChars < 0) throw invalidOption('maxDecodedChars must be a non-negative integer', maxDecodedChars);
 
-  return {
+  return defineLayer({
     id: NORMALIZE_LAYER_ID,
     stage: 'normalize',
     budgetMs,
-    failMode: options.failMode ?? 'closed',
+    failMode: options.failMode,
     run(input) {
       const views: TextView[] = [];
       const findings = createFindingSet();
@@ -99,7 +99,7 @@ export function createNormalizeLayer(options: NormalizeLayerOptions = {}): Layer
       }
       return { status: 'ok', findings: findings.list(), views };
     },
-  };
+  });
 }
 
 function reportHidden(findings: FindingSet, raw: TextView, normalized: ReturnType<typeof normalizeText>): void {

@@ -1,5 +1,5 @@
+import { defineLayer } from '../../pipeline/define-layer.js';
 import type { Codec, Evidence, FailMode, Finding, Layer, TextView, ViewKind } from '../../contracts/detector.js';
-import { UserError } from '../../errors/rampart-error.js';
 import { compileRules, type CompiledRuleSpec } from './compile-rules.js';
 import type { RulePack } from './rule-pack-schema.js';
 
@@ -27,14 +27,13 @@ export interface RulesLayerOptions {
  */
 export function createRulesLayer(options: RulesLayerOptions): Layer {
   const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
-  if (!(budgetMs > 0)) throw new UserError('RAMPART_E_CONFIG_INVALID', `rules layer: budgetMs must be positive, got ${budgetMs}`);
   const matcher = compileRules(options.packs);
   primeRegexes(matcher.rules);
-  return {
+  return defineLayer({
     id: RULES_LAYER_ID,
     stage: 'classify',
     budgetMs,
-    failMode: options.failMode ?? 'closed',
+    failMode: options.failMode,
     run(input) {
       const hitsByKey = new Map<string, RuleHits>();
       for (const view of viewsToScan(input.views)) {
@@ -60,7 +59,7 @@ export function createRulesLayer(options: RulesLayerOptions): Layer {
       for (const entry of hitsByKey.values()) findings.push(toFinding(entry));
       return { status: 'ok', findings };
     },
-  };
+  });
 }
 
 /**
