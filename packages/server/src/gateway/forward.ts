@@ -15,18 +15,18 @@ type ServedAction = 'allow' | 'warn' | 'guide' | 'reroute';
 
 /**
  * Sends a request the policy lets through to the upstream, shaped by the action:
- * `allow` and `warn` forward the client's bytes untouched; `guide` prepends a defensive system
+ * `allow` and `warn` forward the client's body untouched; `guide` prepends a defensive system
  * instruction; `reroute` swaps in the restricted model. Upstream failures become 502/504 and
  * are recorded as an `outcome` audit event next to the already-committed decision.
  */
 export async function forwardToUpstream(
   rt: Runtime,
   c: Context<AppEnv>,
-  input: { requestId: string; request: ChatRequest; bytes: Uint8Array; decision: Decision; action: ServedAction; stream: boolean },
+  input: { requestId: string; request: ChatRequest; body: string; decision: Decision; action: ServedAction; stream: boolean },
 ): Promise<Response> {
   const { requestId, request, decision, action, stream } = input;
   const guidance = action === 'guide' ? guidanceOf(decision) : undefined;
-  const body = upstreamBody(input, guidance?.instruction, rt.config.upstream.restrictedModel);
+  const outgoing = upstreamBody(input, guidance?.instruction, rt.config.upstream.restrictedModel);
   if (action === 'reroute') c.header('x-rampart-rerouted-to', decision.rerouteModel ?? rt.config.upstream.restrictedModel);
   const appended = action === 'warn' ? warningOf(decision) : (guidance?.mitigations ?? '');
   if (action === 'warn') c.header('x-rampart-warning', decision.reasons.join(',') || 'policy');
@@ -35,7 +35,7 @@ export async function forwardToUpstream(
   const signal = clientAbortSignal(c);
   let upstream;
   try {
-    upstream = await rt.upstream.chatCompletion(body, { stream, requestId, signal });
+    upstream = await rt.upstream.chatCompletion(outgoing, { stream, requestId, signal });
   } catch (thrown) {
     // A client that hung up is not an upstream failure; the decision is already audited.
     if (signal.aborted) throw thrown;
@@ -69,14 +69,14 @@ export async function forwardToUpstream(
   });
 }
 
-/** The bytes to send upstream: the client's own bytes unless the action requires a change. */
+/** The body to send upstream: the client's own unless the action requires a change. */
 function upstreamBody(
-  input: { request: ChatRequest; bytes: Uint8Array; decision: Decision; action: ServedAction },
+  input: { request: ChatRequest; body: string; decision: Decision; action: ServedAction },
   instruction: string | undefined,
   restrictedModel: string,
 ): string {
   const { request, action, decision } = input;
-  if (action === 'allow' || action === 'warn') return Buffer.from(input.bytes.buffer, input.bytes.byteOffset, input.bytes.byteLength).toString('utf8');
+  if (action === 'allow' || action === 'warn') return input.body;
   if (action === 'reroute') return JSON.stringify({ ...request, model: decision.rerouteModel ?? restrictedModel });
   return JSON.stringify({ ...request, messages: [{ role: 'system', content: instruction }, ...request.messages] });
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { SystemError, UserError, type Decision, type Inspection } from '@rampart/core';
 import type { AppEnv } from '../http/app-env.js';
-import { chatTexts, parseChatRequest, type ChatRequest } from '../http/chat-request.js';
+import { chatTexts, decodeRequestBody, parseChatRequest, type ChatRequest } from '../http/chat-request.js';
 import { requestBody } from '../http/request-io.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { decisionEvent } from './decision-event.js';
@@ -21,8 +21,8 @@ const PURPOSE_MAX_CHARS = 200;
 export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Promise<Response> {
   const requestId = c.get('requestId');
   const key = c.get('apiKey');
-  const bytes = await requestBody(c, rt.config.server.bodyLimitBytes);
-  const request = parseChatRequest(bytes, rt.config.server.unknownFields);
+  const body = decodeRequestBody(await requestBody(c, rt.config.server.bodyLimitBytes));
+  const request = parseChatRequest(body, rt.config.server.unknownFields);
   await rt.models.assertServed(request.model);
   rt.keys.requireModel(key, request.model);
 
@@ -59,7 +59,7 @@ export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Pro
         createdAt: new Date().toISOString(),
         status: 'pending',
         reasons: decision.reasons,
-        requestBody: new TextDecoder().decode(bytes),
+        requestBody: body,
         decidedBy: null,
         decidedAt: null,
         note: null,
@@ -75,7 +75,7 @@ export async function handleChatCompletion(rt: Runtime, c: Context<AppEnv>): Pro
     case 'guide':
     case 'reroute': {
       await rt.audit.append(decisionEvent(auditInput));
-      return forwardToUpstream(rt, c, { requestId, request, bytes, decision, action, stream });
+      return forwardToUpstream(rt, c, { requestId, request, body, decision, action, stream });
     }
     default:
       return assertNever(action);

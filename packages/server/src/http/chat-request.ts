@@ -53,16 +53,23 @@ export type ChatRequest = z.infer<typeof ChatRequest>;
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes, parses and validates a request body. Each failure is its own error code so a client
- * can tell a broken encoding from broken JSON from a wrong shape.
+ * The body as text, decoded once per request: the parser, the upstream call and the review
+ * queue all use this string. Invalid UTF-8 is refused rather than replaced, so what is scanned
+ * is exactly what would be forwarded.
  */
-export function parseChatRequest(bytes: Uint8Array, unknownFields: 'reject' | 'allow'): ChatRequest {
-  let text: string;
+export function decodeRequestBody(bytes: Uint8Array): string {
   try {
-    text = fatalUtf8.decode(bytes);
+    return fatalUtf8.decode(bytes);
   } catch {
     throw new UserError('RAMPART_E_REQUEST_INVALID_UTF8', 'The request body is not valid UTF-8.');
   }
+}
+
+/**
+ * Parses and validates a decoded request body. Each failure is its own error code so a client
+ * can tell broken JSON from a wrong shape (and, with decodeRequestBody, from a broken encoding).
+ */
+export function parseChatRequest(text: string, unknownFields: 'reject' | 'allow'): ChatRequest {
   let json: unknown;
   try {
     json = JSON.parse(text);
