@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'nod
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { RampartConfig, buildLayers, createInspector, compilePolicy, loadDefaultPolicy, offlinePrincipal } from '@rampart/core';
+import { RampartConfig, configuredInspector, offlinePrincipal } from '@rampart/core';
 import { load, loadWithWrk, percentile } from './load.js';
 
 const CLI = new URL('../packages/cli/bin/rampart.js', import.meta.url).pathname;
@@ -26,9 +26,7 @@ function prompt1k(i) {
 }
 
 async function pipelineLatency() {
-  const defaults = RampartConfig.parse({});
-  const layers = buildLayers({ limits: defaults.limits, pipeline: defaults.pipeline }, { baseDir: process.cwd() });
-  const inspector = createInspector({ layers, policy: compilePolicy(loadDefaultPolicy()), globalShadow: false, restrictedModel: 'demo-restricted' });
+  const { inspector } = configuredInspector(RampartConfig.parse({}), { baseDir: process.cwd() });
   const principal = offlinePrincipal();
   const samples = [];
   const byKind = [[], [], []];

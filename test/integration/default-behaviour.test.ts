@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RampartConfig, buildLayers, compilePolicy, createInspector, loadDefaultPolicy, offlinePrincipal, type Tier } from '@rampart/core';
+import { RampartConfig, configuredInspector, offlinePrincipal, type Tier } from '@rampart/core';
 import { BANNER_EXAMPLES } from '@rampart/server';
 
 /** The embedded default (default config, built-in rule packs, default policy) as a user meets it. */
-const defaults = RampartConfig.parse({});
-const inspector = createInspector({
-  layers: buildLayers({ limits: defaults.limits, pipeline: defaults.pipeline }, { baseDir: process.cwd() }),
-  policy: compilePolicy(loadDefaultPolicy()),
-  globalShadow: false,
-  restrictedModel: defaults.upstream.restrictedModel,
-});
+const { inspector } = configuredInspector(RampartConfig.parse({}), { baseDir: process.cwd() });
 
 async function decide(text: string, tier: Tier = 'standard') {
   const { decision } = await inspector.inspect(

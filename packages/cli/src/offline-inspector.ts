@@ -1,12 +1,8 @@
 import { dirname } from 'node:path';
-import { buildLayers, compilePolicy, createInspector, type Inspector, type LoadedConfig, type PolicyDocument } from '@rampart/core';
-import { loadConfiguredPolicy } from '@rampart/server';
+import { configuredInspector, type Inspector, type LoadedConfig, type PolicyDocument } from '@rampart/core';
 
 /** The gateway's own layers and policy, without a store or an upstream: for check, policy test. */
 export function offlineInspector(loaded: LoadedConfig, policyOverride?: PolicyDocument): Inspector {
-  const { config, file } = loaded;
-  const baseDir = file === undefined ? process.cwd() : dirname(file);
-  const layers = buildLayers({ limits: config.limits, pipeline: config.pipeline }, { baseDir });
-  const policy = policyOverride === undefined ? loadConfiguredPolicy(config, baseDir).policy : compilePolicy(policyOverride);
-  return createInspector({ layers, policy, globalShadow: config.policy.shadow, restrictedModel: config.upstream.restrictedModel });
+  const baseDir = loaded.file === undefined ? process.cwd() : dirname(loaded.file);
+  return configuredInspector(loaded.config, { baseDir, ...(policyOverride === undefined ? {} : { policy: policyOverride }) }).inspector;
 }

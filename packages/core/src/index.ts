@@ -17,3 +17,4 @@ export * from './pipeline/build-layers.js';
 export * from './inspect/inspector.js';
 export * from './inspect/finding-summary.js';
 export * from './pipeline/define-layer.js';
+export * from './inspect/configured-inspector.js';

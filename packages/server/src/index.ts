@@ -1,6 +1,8 @@
 export { createApp } from './http/create-app.js';
 export { startServer, type RunningServer } from './http/start-server.js';
-export { createRuntime, loadConfiguredPolicy, auditKeyFile, type Runtime } from './runtime/create-runtime.js';
+export { createRuntime, auditKeyFile, type Runtime } from './runtime/create-runtime.js';
+// Kept on the server's surface (it moved to core with configuredInspector).
+export { loadConfiguredPolicy } from '@rampart/core';
 export { bootstrapFirstStart, BANNER_EXAMPLES } from './runtime/bootstrap.js';
 export { createLogger, type Logger } from './observability/logger.js';
 export { createKeyService, type KeyService } from './auth/key-service.js';

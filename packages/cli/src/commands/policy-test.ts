@@ -1,4 +1,4 @@
-import { compilePolicy, loadPolicyTestFile, loadPolicyUnderTest, offlinePrincipal, policyTestMessages, runPolicyTests } from '@rampart/core';
+import { loadPolicyTestFile, loadPolicyUnderTest, offlinePrincipal, policyTestMessages, runPolicyTests } from '@rampart/core';
 import { loadCliConfig, type GlobalOptions } from '../cli-config.js';
 import { writeJson, writeLine, type CliIo, type ExitCode } from '../cli-io.js';
 import { offlineInspector } from '../offline-inspector.js';
@@ -12,7 +12,6 @@ export async function policyTestCommand(io: CliIo, input: { global: GlobalOption
   const loaded = loadPolicyTestFile(file);
   const policy = loadPolicyUnderTest(loaded);
   const inspector = offlineInspector(loadCliConfig(io, global), policy);
-  compilePolicy(policy);
   const report = await runPolicyTests(loaded.file, async (input, context) => {
     const messages = policyTestMessages(input).map((m) => ({ role: m.role, content: m.content, toolCallArguments: [] }));
     const principal = offlinePrincipal({

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RampartConfig } from '../config/schema.js';
-import { createInspector, offlinePrincipal } from '../inspect/inspector.js';
-import { buildLayers } from '../pipeline/build-layers.js';
-import { compilePolicy } from './compile.js';
+import { configuredInspector } from '../inspect/configured-inspector.js';
+import { offlinePrincipal } from '../inspect/inspector.js';
 import { loadPolicyTestFile, loadPolicyUnderTest, policyTestMessages, runPolicyTests } from './test-cases.js';
 
 /**
@@ -12,13 +11,7 @@ import { loadPolicyTestFile, loadPolicyUnderTest, policyTestMessages, runPolicyT
  */
 describe('default policy cases through the real detectors', async () => {
   const loaded = loadPolicyTestFile(fileURLToPath(new URL('../../policies/default.test.yaml', import.meta.url)));
-  const defaults = RampartConfig.parse({});
-  const inspector = createInspector({
-    layers: buildLayers({ limits: defaults.limits, pipeline: defaults.pipeline }, { baseDir: process.cwd() }),
-    policy: compilePolicy(loadPolicyUnderTest(loaded)),
-    globalShadow: false,
-    restrictedModel: defaults.upstream.restrictedModel,
-  });
+  const { inspector } = configuredInspector(RampartConfig.parse({}), { baseDir: process.cwd(), policy: loadPolicyUnderTest(loaded) });
   const report = await runPolicyTests(loaded.file, async (input, context) => {
     const messages = policyTestMessages(input).map((m) => ({ role: m.role, content: m.content, toolCallArguments: [] }));
     const principal = offlinePrincipal({ tier: context.tier, scopes: context.scopes, organization: context.organization });

@@ -1,10 +1,6 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
-  buildLayers,
-  compilePolicy,
-  createInspector,
-  loadDefaultPolicy,
-  loadPolicyFile,
+  configuredInspector,
   type AuditSink,
   type CompiledPolicy,
   type Inspector,
@@ -45,13 +41,6 @@ export function auditKeyFile(config: Readonly<RampartConfig>): string {
   return config.audit.signingKeyFile ?? join(config.dataDir, 'audit-signing.key');
 }
 
-/** Loads the policy the config names (or the built-in default) and compiles it. */
-export function loadConfiguredPolicy(config: Readonly<RampartConfig>, baseDir: string): { policy: CompiledPolicy; source: string } {
-  const file = config.policy.file === undefined ? undefined : resolve(baseDir, config.policy.file);
-  const doc = file === undefined ? loadDefaultPolicy() : loadPolicyFile(file);
-  return { policy: compilePolicy(doc), source: file ?? 'builtin:default' };
-}
-
 /**
  * Assembles the runtime. Order matters for failure: config-derived pieces (layers, policy) load
  * first so a broken rule pack or policy fails before anything is opened; then the store, the
@@ -60,14 +49,7 @@ export function loadConfiguredPolicy(config: Readonly<RampartConfig>, baseDir: s
 export async function createRuntime(options: { config: Readonly<RampartConfig>; logger: Logger; configFile?: string | undefined }): Promise<Runtime> {
   const { config, logger } = options;
   const baseDir = options.configFile === undefined ? process.cwd() : dirname(options.configFile);
-  const layers = buildLayers({ limits: config.limits, pipeline: config.pipeline }, { baseDir });
-  const { policy, source: policySource } = loadConfiguredPolicy(config, baseDir);
-  const inspector = createInspector({
-    layers,
-    policy,
-    globalShadow: config.policy.shadow,
-    restrictedModel: config.upstream.restrictedModel,
-  });
+  const { inspector, layers, policy, policySource } = configuredInspector(config, { baseDir });
 
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {
