@@ -1,5 +1,6 @@
 import { UserError } from '../../errors/rampart-error.js';
 import type { RulePack, RuleSpec } from './rule-pack-schema.js';
+import { requiredLiterals } from './required-literals.js';
 import { createTriggerAutomaton } from './trigger-automaton.js';
 
 /** Regex flags of every pattern: case-insensitive, and Unicode-aware so `\p{…}` and astral text work. */
@@ -26,6 +27,11 @@ export interface CompiledRuleSpec {
   readonly spec: RuleSpec;
   readonly packId: string;
   readonly patterns: readonly RegExp[];
+  /**
+   * Per pattern, the indexes of its required-literal sets in the prefilter (see
+   * requiredLiterals): the pattern runs only when each set has a member in the text.
+   */
+  readonly prefilter: readonly (readonly number[])[];
   readonly unless: readonly RegExp[];
   readonly roles: ReadonlySet<string> | undefined;
   /** True when one of the rule's triggers starts a word of the text (see triggerGate). */
@@ -58,6 +64,7 @@ export interface RuleMatcher {
 export function compileRules(packs: readonly RulePack[]): RuleMatcher {
   const problems = duplicateRuleProblems(packs);
   const rules: CompiledRuleSpec[] = [];
+  const literalSets: string[][] = [];
   for (const pack of packs) {
     for (const spec of pack.rules) {
       const compiled = compileRuleRegexes(spec, pack.macros ?? {});
@@ -67,6 +74,9 @@ export function compileRules(packs: readonly RulePack[]): RuleMatcher {
         packId: pack.id,
         // Global copies: the matcher walks every occurrence (see firstMatch).
         patterns: compiled.patterns.map((regex) => new RegExp(regex.source, `${regex.flags}g`)),
+        prefilter: compiled.patterns.map((regex) =>
+          requiredLiterals(regex.source, regex.flags).map((literals) => literalSets.push([...literals]) - 1),
+        ),
         unless: compiled.unless,
         roles: spec.roles === undefined ? undefined : new Set(spec.roles),
         gate: triggerGate(spec.triggers),
@@ -77,15 +87,24 @@ export function compileRules(packs: readonly RulePack[]): RuleMatcher {
     throw new UserError('RAMPART_E_RULES_INVALID', `Rule packs are invalid:\n- ${problems.join('\n- ')}`, { details: problems });
   }
   const automaton = createTriggerAutomaton(rules.map((rule) => rule.spec.triggers));
+  // The pattern prefilter: one pass finds which patterns' required literals occur at all.
+  const literalAutomaton = createTriggerAutomaton(literalSets);
+  const present = new Uint8Array(literalSets.length);
   return {
     rules,
     match(text, role) {
       const hits: RuleHit[] = [];
+      let scanned = false;
       for (const index of automaton.candidates(text)) {
         const rule = rules[index] as CompiledRuleSpec;
         if (rule.roles !== undefined && !rule.roles.has(role)) continue;
         if (!rule.gate.test(text)) continue;
-        const hit = firstMatch(rule, text);
+        if (!scanned) {
+          present.fill(0);
+          for (const literal of literalAutomaton.candidates(text)) present[literal] = 1;
+          scanned = true;
+        }
+        const hit = firstMatch(rule, text, present);
         if (hit !== undefined) hits.push(hit);
       }
       return hits;
@@ -105,8 +124,10 @@ export function triggerGate(triggers: readonly string[]): RegExp {
   return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})`, 'iu');
 }
 
-function firstMatch(rule: CompiledRuleSpec, text: string): RuleHit | undefined {
-  for (const pattern of rule.patterns) {
+function firstMatch(rule: CompiledRuleSpec, text: string, present: Uint8Array): RuleHit | undefined {
+  for (let index = 0; index < rule.patterns.length; index += 1) {
+    if (!allPresent(rule.prefilter[index] as readonly number[], present)) continue;
+    const pattern = rule.patterns[index] as RegExp;
     // Every occurrence is tried, not just the first: a veto next to one occurrence (an innocent
     // "detection rule" early on) must not hide a later, operational one in the same text.
     const scanner = pattern;
@@ -121,6 +142,11 @@ function firstMatch(rule: CompiledRuleSpec, text: string): RuleHit | undefined {
     }
   }
   return undefined;
+}
+
+function allPresent(sets: readonly number[], present: Uint8Array): boolean {
+  for (const set of sets) if (present[set] === 0) return false;
+  return true;
 }
 
 /** Duplicate rule ids across (and within) packs, one problem per id naming every pack. */

@@ -35,6 +35,21 @@ export function createTriggerAutomaton(triggersByRule: readonly (readonly string
     }
   }
 
+  // Characters that fold onto a trigger character under Unicode case folding (the Kelvin sign
+  // onto "k", the long s onto "s") share its class, so the automaton never rejects a text that
+  // a case-insensitive regex would match.
+  for (let code = 0x80; code < 0x10000; code += 1) {
+    if (classOf[code] !== 0) continue;
+    const ch = String.fromCharCode(code);
+    for (const folded of [ch.toLowerCase(), ch.toUpperCase().toLowerCase()]) {
+      const cls = folded.length === 1 ? (classOf[folded.charCodeAt(0)] as number) : 0;
+      if (cls !== 0) {
+        classOf[code] = cls;
+        break;
+      }
+    }
+  }
+
   // Trie over class ids; astral characters in a trigger become their surrogate pair.
   const children: Map<number, number>[] = [new Map()];
   const outputs: Set<number>[] = [new Set()];
