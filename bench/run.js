@@ -46,8 +46,8 @@ async function pipelineLatency() {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99), n: samples.length, perKind };
 }
 
-async function startProcess(args, env, readyPattern) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startProcess(args, env, readyPattern, script = CLI) {
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise((resolve, reject) => {
     const onData = (chunk) => {
@@ -93,6 +93,8 @@ async function main() {
   const body = JSON.stringify({ model: 'demo-model', messages: [{ role: 'user', content: prompt1k(1) }] });
   const headers = { authorization: `Bearer ${demoKey}` };
   const adminKey = /admin key[^:]*:\s+(rk_\S+)/.exec(gateway.output())[1];
+  const bare = await startProcess([upstreamUrl], {}, /listening on (http:\/\/\S+)/, new URL('./bare-proxy.js', import.meta.url).pathname);
+  const bareUrl = bare.match[1];
 
   const rows = [];
   for (const concurrency of [1, 64]) {
@@ -107,8 +109,10 @@ async function main() {
     };
     const direct = await measure(upstreamUrl, {});
     const through = await measure(gatewayUrl, headers);
-    const row = { concurrency, tool: through.tool, direct, gateway: through };
+    const floor = await measure(bareUrl, {});
+    const row = { concurrency, tool: through.tool, direct, gateway: through, bareProxy: floor };
     row.added = { p50: row.gateway.p50 - row.direct.p50, p99: row.gateway.p99 - row.direct.p99 };
+    row.bareProxyAdded = { p50: floor.p50 - row.direct.p50, p99: floor.p99 - row.direct.p99 };
     rows.push(row);
     if (concurrency === 1) {
       // Scraped before the c=64 run: at c=64 Rampart's own time is mostly waiting for the CPU.
@@ -121,6 +125,9 @@ async function main() {
         `gateway p50 ${(row.gateway.p50 / 1000).toFixed(2)} ms p99 ${(row.gateway.p99 / 1000).toFixed(2)} ms | ` +
         `added p50 ${(row.added.p50 / 1000).toFixed(2)} ms p99 ${(row.added.p99 / 1000).toFixed(2)} ms | gateway ${Math.round(row.gateway.rps)} req/s, errors ${row.gateway.errors}`,
     );
+    console.log(
+      `  floor — bare Hono+undici proxy, no safeguards: added p50 ${(row.bareProxyAdded.p50 / 1000).toFixed(2)} ms p99 ${(row.bareProxyAdded.p99 / 1000).toFixed(2)} ms | ${Math.round(floor.rps)} req/s`,
+    );
   }
   results.latency = rows;
 
@@ -128,9 +135,9 @@ async function main() {
   results.peakRssMiB = peakRssMiB(gateway.child.pid);
   console.log(`throughput through the gateway (audit on, c=64): ${Math.round(results.throughput.rps)} req/s; gateway peak RSS ${results.peakRssMiB} MiB`);
 
-  gateway.child.kill('SIGTERM');
-  upstream.child.kill('SIGTERM');
-  await Promise.all([once(gateway.child, 'exit'), once(upstream.child, 'exit')]);
+  const children = [gateway.child, upstream.child, bare.child];
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((child) => once(child, 'exit')));
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync('.bench-out', { recursive: true });
   writeFileSync('.bench-out/results.json', `${JSON.stringify(results, null, 2)}\n`);
