@@ -47,7 +47,7 @@ describe('rampart CLI', () => {
     const report = JSON.parse(blocked.stdout) as { action: string; findings: Array<{ category: string }>; layers: Array<{ layer: string; micros: number }> };
     expect(report.action).toBe('block');
     expect(report.findings.some((f) => f.category === 'cyber.impact')).toBe(true);
-    expect(report.layers.map((l) => l.layer)).toEqual(['limits', 'normalize', 'rules']);
+    expect(report.layers.map((l) => l.layer)).toEqual(['limits', 'normalize', 'rules', 'classifier']);
     const benign = await runCli(['check', 'How do I detect ransomware activity in Windows event logs?'], env);
     expect(benign.stdout).toMatch(/^action: allow/);
     expect(benign.stdout).toContain('µs');

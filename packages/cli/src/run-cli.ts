@@ -84,6 +84,30 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       setExit(await checkCommand(io, { global: program.opts(), text, opts }));
     });
 
+  program
+    .command('eval')
+    .description('run labeled prompts through the pipeline and policy (standard caller) and report TPR, FPR, AUROC, latency')
+    .requiredOption('--data <file>', 'JSON Lines: {"text" or "messages", "label": "malicious"|"benign", "category"}')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { data: string; json?: boolean }) => {
+      const { evalCommand } = await import('./commands/eval.js');
+      setExit(await evalCommand(io, { global: program.opts(), opts }));
+    });
+
+  program
+    .command('train')
+    .description('train the request classifier from labeled JSON Lines (seeded, reproducible)')
+    .option('--data <dir>', 'folder of .jsonl files, searched recursively', 'datasets')
+    .option('--vectors <file>', 'pruned word vectors (scripts/prune-embeddings.mjs)', 'datasets/embeddings/wink-sg-100d-pruned.bin')
+    .option('--out <file>', 'model file to write', 'packages/core/models/classifier.bin')
+    .option('--report <file>', 'report to write (default: next to the model)')
+    .option('--seed <n>', 'random seed')
+    .option('--splits <dir>', 'also write each split as eval-ready JSON Lines into DIR')
+    .action(async (opts: { data: string; vectors: string; out: string; report?: string; seed?: string; splits?: string }) => {
+      const { trainCommand } = await import('./commands/train.js');
+      setExit(await trainCommand(io, opts));
+    });
+
   const policy = program.command('policy').description('policy tools');
   policy
     .command('test <file>')

@@ -18,3 +18,4 @@ export * from './inspect/inspector.js';
 export * from './inspect/finding-summary.js';
 export * from './pipeline/define-layer.js';
 export * from './inspect/configured-inspector.js';
+export * from './classifier/index.js';

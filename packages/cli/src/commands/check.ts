@@ -9,7 +9,7 @@ export async function checkCommand(
   input: { global: GlobalOptions; text: string; opts: { tier: Tier; purpose?: string; json?: boolean } },
 ): Promise<ExitCode> {
   const { global, text, opts } = input;
-  const inspector = offlineInspector(loadCliConfig(io, global));
+  const inspector = offlineInspector(loadCliConfig(io, global), undefined, (message) => writeLine(io.stderr, message));
   const purpose = opts.purpose?.trim().toLowerCase() || undefined;
   const { decision, outcome } = await inspector.inspect(
     {

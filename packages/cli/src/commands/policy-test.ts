@@ -11,7 +11,7 @@ export async function policyTestCommand(io: CliIo, input: { global: GlobalOption
   const { global, file, opts } = input;
   const loaded = loadPolicyTestFile(file);
   const policy = loadPolicyUnderTest(loaded);
-  const inspector = offlineInspector(loadCliConfig(io, global), policy);
+  const inspector = offlineInspector(loadCliConfig(io, global), policy, (message) => writeLine(io.stderr, message));
   const report = await runPolicyTests(loaded.file, async (input, context) => {
     const messages = policyTestMessages(input).map((m) => ({ role: m.role, content: m.content, toolCallArguments: [] }));
     const principal = offlinePrincipal({

@@ -67,6 +67,12 @@ export const PipelineSettings = z
     })
       .strict()
       .default({ enabled: true, failMode: 'closed', packs: [], builtinPacks: true }),
+    classifier: LayerSettings.extend({
+      /** Model file; unset: the model shipped with Rampart (`npm run train` rebuilds it). */
+      model: z.string().min(1).optional(),
+    })
+      .strict()
+      .default({ enabled: true, failMode: 'closed' }),
   })
   .strict();
 export type PipelineSettings = z.infer<typeof PipelineSettings>;

@@ -28,8 +28,14 @@ export interface ConfiguredInspector {
  * @example
  * const { inspector } = configuredInspector(RampartConfig.parse({}), { baseDir: process.cwd() });
  */
-export function configuredInspector(config: Readonly<RampartConfig>, options: { baseDir: string; policy?: PolicyDocument }): ConfiguredInspector {
-  const layers = buildLayers({ limits: config.limits, pipeline: config.pipeline }, { baseDir: options.baseDir });
+export function configuredInspector(
+  config: Readonly<RampartConfig>,
+  options: { baseDir: string; policy?: PolicyDocument; onWarning?: (message: string) => void },
+): ConfiguredInspector {
+  const layers = buildLayers(
+    { limits: config.limits, pipeline: config.pipeline },
+    { baseDir: options.baseDir, ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }) },
+  );
   const { policy, source } =
     options.policy === undefined ? loadConfiguredPolicy(config, options.baseDir) : { policy: compilePolicy(options.policy), source: 'inline' };
   const inspector = createInspector({ layers, policy, globalShadow: config.policy.shadow, restrictedModel: config.upstream.restrictedModel });

@@ -21,6 +21,7 @@ export const CATEGORIES = {
   'harm.other': { tactics: [], description: 'Other operational harm (weapons, fraud) outside the cyber taxonomy' },
   jailbreak: { tactics: [], description: 'Attempts to remove the model\'s safeguards: personas, DAN-style templates' },
   prompt_injection: { tactics: [], description: 'Instructions smuggled in to override the system prompt or hijack tools' },
+  uncertain: { tactics: [], description: 'The classifier cannot vouch for the request: a risk score in its uncertain band, or input unlike its training data (out of distribution)' },
   obfuscation: { tactics: [], description: 'Hidden or encoded text: invisible characters, bidi controls, encoded payloads' },
   limit: { tactics: [], description: 'A request limit was exceeded (message count, prompt length)' },
   layer_error: { tactics: [], description: 'A safeguard layer failed or ran past its budget (fail-closed)' },

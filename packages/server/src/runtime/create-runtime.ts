@@ -49,7 +49,7 @@ export function auditKeyFile(config: Readonly<RampartConfig>): string {
 export async function createRuntime(options: { config: Readonly<RampartConfig>; logger: Logger; configFile?: string | undefined }): Promise<Runtime> {
   const { config, logger } = options;
   const baseDir = options.configFile === undefined ? process.cwd() : dirname(options.configFile);
-  const { inspector, layers, policy, policySource } = configuredInspector(config, { baseDir });
+  const { inspector, layers, policy, policySource } = configuredInspector(config, { baseDir, onWarning: (message) => logger.error(message) });
 
   const closers: Array<() => Promise<void>> = [];
   const closeAll = async () => {

@@ -14,8 +14,9 @@ const HAS_SPACED_LETTERS = /\b[a-z]([ ._*-])[a-z](?:\1[a-z]){2,}\b/i;
 /**
  * Folds leetspeak and letter-spacing into plain words; returns the input unchanged (the same
  * string) when there was nothing to fold. Pure numbers ("2024", "10.0.0.1") are untouched: only
- * tokens that mix letters with leet characters, with at least two letters and no more leet
- * characters than letters, are rewritten.
+ * tokens that mix letters with leet characters, with at least two letters and at most twice as
+ * many leet characters as letters, are rewritten (vowel-heavy words such as "e4513r" carry
+ * more leet characters than letters).
  *
  * @example
  * foldLeet('write a r4ns0mw4re'); // 'write a ransomware'
@@ -32,7 +33,7 @@ export function foldLeet(text: string): string {
         if (LEET[ch] !== undefined) leet += 1;
         else letters += 1;
       }
-      if (leet === 0 || letters < 2 || leet > letters) return token;
+      if (leet === 0 || letters < 2 || leet > 2 * letters) return token;
       let out = '';
       for (let i = 0; i < token.length; i += 1) {
         const ch = token[i] as string;
