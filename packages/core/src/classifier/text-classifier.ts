@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors/rampart-error.js';
 import { hashFeatures, wordTokens, type SparseVector } from './hash-features.js';
 import { decodeModelFile, type Blob } from './model-file.js';
-import { oodReasons, oodStats, type OodReason, type OodThresholds } from './ood.js';
+import { oodReasons, oodStats, type OodReason, type OodThresholds, type VocabularyCounts } from './ood.js';
 import { createWordVectors, decodeWords, type WordVectors } from './word-vectors.js';
 
 /**
@@ -50,8 +50,12 @@ export interface ModelWeights {
 export interface TextFeatures {
   readonly sparse: SparseVector;
   readonly dense: Float32Array;
-  readonly tokens: readonly string[];
+  /** Alphabetic words and how many lack a word vector (an out-of-distribution signal). */
+  readonly vocabulary: VocabularyCounts;
 }
+
+/** A word for the unknown-word rate: letters only, two or more (not numbers, codes or initials). */
+const ALPHA_WORD = /^\p{L}{2,}$/u;
 
 export interface TextScore {
   /** Uncalibrated logit of the risk head. */
@@ -76,14 +80,21 @@ export function featurize(text: string, weights: Pick<ModelWeights, 'header' | '
   const tokens = wordTokens(text);
   const dense = new Float32Array(weights.header.dims);
   let known = 0;
+  let words = 0;
+  let unknown = 0;
   for (const token of tokens) {
     const row = weights.vectors.indexOf(token);
-    if (row === -1) continue;
+    const alphabetic = ALPHA_WORD.test(token);
+    if (alphabetic) words += 1;
+    if (row === -1) {
+      if (alphabetic) unknown += 1;
+      continue;
+    }
     weights.vectors.addTo(dense, row, 1);
     known += 1;
   }
   if (known > 0) for (let d = 0; d < dense.length; d += 1) dense[d] = (dense[d] as number) / known;
-  return { sparse: hashFeatures(tokens, weights.header.buckets, weights.header.charGrams), dense, tokens };
+  return { sparse: hashFeatures(tokens, weights.header.buckets, weights.header.charGrams), dense, vocabulary: { words, unknown } };
 }
 
 export function riskLogit(features: TextFeatures, weights: Pick<ModelWeights, 'header' | 'riskHashed' | 'riskDense'>): number {
@@ -144,7 +155,7 @@ export function classifierFromWeights(weights: ModelWeights, modelHash: string):
         risk: calibrated(logit, weights.header),
         category: weights.header.categories[best] as string,
         categoryProbability: probabilities[best] as number,
-        ood: oodReasons(oodStats(text, features.tokens, weights.vectors), weights.header.ood),
+        ood: oodReasons(oodStats(text, features.vocabulary), weights.header.ood),
       };
     },
   };
@@ -167,13 +178,14 @@ export function decodeClassifier(bytes: Buffer, source: string): TextClassifier 
     throw new UserError('RAMPART_E_MODEL_INVALID', `Classifier model ${source} is unusable: ${why}`);
   };
   if (header.format !== 'rampart-classifier' || header.version !== 1) fail(`unsupported format ${String(header.format)} v${String(header.version)}`);
-  const blob = <T extends Blob>(name: string, type: abstract new (...args: never[]) => T, length: number): T => {
+  /** The blob, checked for its type and, when given, its length. */
+  const blob = <T extends Blob>(name: string, type: abstract new (...args: never[]) => T, length?: number): T => {
     const value = blobs.get(name);
-    if (!(value instanceof type) || value.length !== length) fail(`blob ${name} is missing or has the wrong size`);
+    if (!(value instanceof type) || (length !== undefined && value.length !== length)) fail(`blob ${name} is missing or has the wrong size`);
     return value as T;
   };
   const { buckets, categoryBuckets, dims, categories } = header;
-  const words = decodeWords(blob('words', Uint8Array, (blobs.get('words') ?? new Uint8Array()).length));
+  const words = decodeWords(blob('words', Uint8Array));
   const vectors = createWordVectors({ words, vectors: blob('vectors', Int8Array, words.length * dims), scales: blob('scales', Float32Array, words.length), dims });
   const dequantize = (data: Int8Array, scale: number): Float32Array => Float32Array.from(data, (v) => v * scale);
   const weights: ModelWeights = {

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CATEGORIES } from '../../taxonomy/categories.js';
 import { decodeModelFile } from '../model-file.js';
-import { calibrated, categoryProbabilities, featurize, riskLogit } from '../text-classifier.js';
+import { decodeClassifier } from '../text-classifier.js';
 import { createWordVectors, decodeWords } from '../word-vectors.js';
 import { parseExamples, type LabeledExample } from './examples.js';
 import { auroc, reliability, tprAtFpr } from './metrics.js';
@@ -70,11 +70,13 @@ export interface TrainingReport {
   readonly reliability: ReturnType<typeof reliability>;
   readonly categoryAccuracy: number;
   readonly thresholds: Record<string, number>;
-  readonly seconds: number;
 }
 
-export function trainFromTree(input: { dataRoot: string; vectorsPath: string; seed?: number; epochs?: number }): { bytes: Buffer; report: TrainingReport; splits: Record<Split, string[]> } {
-  const started = performance.now();
+export function trainFromTree(input: { dataRoot: string; vectorsPath: string; seed?: number; epochs?: number }): {
+  bytes: Buffer;
+  report: TrainingReport;
+  splits: Record<Split, readonly LabeledExample[]>;
+} {
   const all = deduplicate(loadExampleTree(input.dataRoot));
   const dataSha256 = createHash('sha256')
     .update(all.map((e) => `${e.source}\t${e.label}\t${e.category}\t${e.text}`).join('\n'))
@@ -87,18 +89,17 @@ export function trainFromTree(input: { dataRoot: string; vectorsPath: string; se
   const vectors = loadWordVectorTable(input.vectorsPath);
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, seed: input.seed ?? DEFAULT_TRAIN_OPTIONS.seed, epochs: input.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs, categories: MODEL_CATEGORIES };
   const trainingMeta = { seed: options.seed, epochs: options.epochs, dataSha256, split: SPLIT_PLAN, trainRows: train.length, calibrationRows: calibration.length, heldoutRows: heldout.length };
-  const { bytes, weights } = trainClassifier({ train, calibration }, vectors, { ...options, metadata: trainingMeta });
+  const { bytes } = trainClassifier({ train, calibration }, vectors, { ...options, metadata: trainingMeta });
 
+  // Scored through the file as written, so the figures describe exactly what ships.
+  const classifier = decodeClassifier(bytes, 'the trained model');
   const scored = heldout.map((e) => {
-    const x = featurize(e.text, weights);
-    const probabilities = categoryProbabilities(x, weights);
-    let best = 0;
-    for (let c = 1; c < probabilities.length; c += 1) if ((probabilities[c] as number) > (probabilities[best] as number)) best = c;
-    return { e, p: calibrated(riskLogit(x, weights), weights.header), category: weights.header.categories[best] as string };
+    const score = classifier.score(e.text);
+    return { e, p: score.risk, category: score.category };
   });
   const p = scored.map((s) => s.p);
   const y = scored.map((s) => s.e.label === 'malicious');
-  const flag = weights.header.thresholds.uncertain;
+  const flag = classifier.header.thresholds.uncertain;
   const bySource: Record<string, { n: number; flagged: number; label: string }> = {};
   for (const s of scored) {
     const key = `${s.e.source}:${s.e.label}`;
@@ -131,9 +132,7 @@ export function trainFromTree(input: { dataRoot: string; vectorsPath: string; se
     heldoutBySource: bySource,
     reliability: rel,
     categoryAccuracy: categorized.filter((s) => s.category === s.e.category).length / Math.max(1, categorized.length),
-    thresholds: { ...weights.header.thresholds },
-    seconds: (performance.now() - started) / 1000,
+    thresholds: { ...classifier.header.thresholds },
   };
-  const splits = { train: train.map((e) => e.id), calibration: calibration.map((e) => e.id), heldout: heldout.map((e) => e.id) };
-  return { bytes, report, splits };
+  return { bytes, report, splits: { train, calibration, heldout } };
 }

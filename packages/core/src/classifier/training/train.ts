@@ -121,11 +121,13 @@ export function trainClassifier(
   const riskHashed = adagrad(options.buckets, rates);
   const riskDense = adagrad(dims, rates);
   const riskBias = adagrad(1, { rate: options.learningRate, l2: 0 });
+  // The weights being trained, seen through the inference code with a zero bias (added below).
+  const riskHead = { header: { risk: { bias: 0, hashedScale: 1 } } as ClassifierHeader, riskHashed: riskHashed.weights, riskDense: riskDense.weights };
   for (let epoch = 0; epoch < options.epochs; epoch += 1) {
     for (const i of shuffled(features.length, random)) {
       const x = features[i] as TextFeatures;
       const y = labels[i] === true;
-      const z = riskLogit(x, { header: { risk: { bias: riskBias.weights[0] as number, hashedScale: 1 } } as ClassifierHeader, riskHashed: riskHashed.weights, riskDense: riskDense.weights });
+      const z = riskLogit(x, riskHead) + (riskBias.weights[0] as number);
       const gradient = (sigmoid(z) - (y ? 1 : 0)) * weightOf(i);
       for (let k = 0; k < x.sparse.indices.length; k += 1) step(riskHashed, x.sparse.indices[k] as number, gradient * (x.sparse.values[k] as number));
       for (let d = 0; d < dims; d += 1) step(riskDense, d, gradient * (x.dense[d] as number));
@@ -202,7 +204,7 @@ export function trainClassifier(
     oodRisk: 0.15,
   };
   const ood: OodThresholds = {
-    unknownRate: Math.max(0.35, percentile(calibrationFeatures.map((x, i) => oodStats(data.calibration[i]?.text ?? '', x.tokens, vectors.table).unknownRate), 99)),
+    unknownRate: Math.max(0.35, percentile(calibrationFeatures.map((x, i) => oodStats(data.calibration[i]?.text ?? '', x.vocabulary).unknownRate), 99)),
     nonLatinRate: 0.3,
     longestRun: 160,
     maxChars: 32_768,

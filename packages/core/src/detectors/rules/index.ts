@@ -1,13 +1,14 @@
 import { defineLayer } from '../../pipeline/define-layer.js';
-import type { Codec, Evidence, FailMode, Finding, Layer, TextView, ViewKind } from '../../contracts/detector.js';
+import type { Codec, Evidence, FailMode, Finding, Layer, ViewKind } from '../../contracts/detector.js';
 import { compileRules, type CompiledRuleSpec } from './compile-rules.js';
 import type { RulePack } from './rule-pack-schema.js';
+import { excerpt, viewsToScan } from '../view-text.js';
 
 export const RULES_LAYER_ID = 'rules';
 const DEFAULT_BUDGET_MS = 50;
 /** Evidence spans kept per finding: enough to show where, without copying the prompt. */
 const MAX_EVIDENCE = 3;
-export const MAX_EXCERPT_CHARS = 80;
+export { MAX_EXCERPT_CHARS } from '../view-text.js';
 
 export interface RulesLayerOptions {
   readonly packs: readonly RulePack[];
@@ -127,16 +128,6 @@ function toFinding(entry: RuleHits): Finding {
   };
 }
 
-/**
- * Every non-raw view, plus the raw views of message parts that have no other view (normalization
- * disabled, or a custom normalizer that skipped them).
- */
-function viewsToScan(views: readonly TextView[]): TextView[] {
-  const covered = new Set<string>();
-  for (const view of views) if (view.kind !== 'raw') covered.add(`${view.messageIndex}:${view.part}`);
-  return views.filter((view) => view.kind !== 'raw' || !covered.has(`${view.messageIndex}:${view.part}`));
-}
-
 function tierOf(kind: ViewKind): 0 | 1 | 2 {
   if (kind === 'raw' || kind === 'normalized') return 0;
   return kind === 'leet' ? 1 : 2;
@@ -146,10 +137,6 @@ function codecOf(kind: ViewKind): Codec | undefined {
   return kind.startsWith('decoded:') ? (kind.slice('decoded:'.length) as Codec) : undefined;
 }
 
-function excerpt(text: string, start: number, end: number): string {
-  const matched = text.slice(start, end).replace(/\s+/g, ' ');
-  return matched.length <= MAX_EXCERPT_CHARS ? matched : `${matched.slice(0, MAX_EXCERPT_CHARS - 1)}…`;
-}
 
 export { compileRules, type CompiledRuleSpec, type RuleMatcher, type RuleHit } from './compile-rules.js';
 export { loadBuiltinRulePacks, loadRulePackFile, loadRulePackFiles, parseRulePack } from './load-rule-packs.js';
