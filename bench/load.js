@@ -31,13 +31,6 @@ export async function load({ url, path, body, headers, concurrency, seconds, req
   return { latenciesUs: latencies, count: latencies.length, errors, elapsed, rps: latencies.length / elapsed };
 }
 
-export function percentile(values, p) {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index];
-}
-
 /**
  * The same closed-loop load through wrk (C, epoll), when it is installed (`apt-get install wrk`):
  * it needs a fraction of the CPU undici needs, so on a 2-core machine the gateway and the
