@@ -78,5 +78,5 @@ describe('a missing or corrupt model', () => {
       expect(result.action).toBe('review');
       expect(result.reasons).toContain('layer_error.classifier');
     }
-  });
+  }, 60_000);
 });

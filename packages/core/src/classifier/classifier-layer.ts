@@ -15,8 +15,14 @@ export const BUILTIN_MODEL_PATH = fileURLToPath(new URL('../../models/classifier
 const SCORED_ROLES = new Set(['user', 'tool', 'function']);
 /** Only the latest messages are scored one by one; the conversation window covers the rest. */
 const MAX_SCORED_MESSAGES = 16;
-/** User turns in the conversation window: a task split across turns, or a slow escalation. */
-const CONVERSATION_TURNS = 8;
+/**
+ * User turns in the conversation window: a task split across turns, or a slow escalation. Six is
+ * the longest conversation in the training data: a longer window is text unlike anything the
+ * model saw, and twelve harmless prompts with alarming words ("kill the process", "shoot a
+ * photo") scored as one text drifted into the uncertain band (measured: 2 of 27 long benign
+ * conversations sent to review with 8 turns, none with 6).
+ */
+const CONVERSATION_TURNS = 6;
 
 export interface ClassifierLayerOptions {
   readonly modelPath: string;

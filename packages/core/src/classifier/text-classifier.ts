@@ -7,7 +7,9 @@ import { createWordVectors, decodeWords, type WordVectors } from './word-vectors
 
 /**
  * The trained request classifier: two linear heads over the same input (hashed word and
- * character n-grams, plus the mean pretrained word vector).
+ * character n-grams, plus pooled pretrained word vectors: their mean and, with `mean-max`
+ * pooling, their per-dimension maximum, which keeps one strongly-loaded word from being diluted
+ * by a long benign framing).
  * - The risk head gives P(malicious), calibrated on a held calibration split (Platt scaling).
  * - The category head says which taxonomy category a malicious request falls in.
  * Plus out-of-distribution signals, so the policy can send what the model cannot vouch for to a
@@ -15,7 +17,7 @@ import { createWordVectors, decodeWords, type WordVectors } from './word-vectors
  */
 export interface ClassifierHeader {
   readonly format: 'rampart-classifier';
-  readonly version: 1;
+  readonly version: 2;
   /** Hashed feature buckets of the risk head (a power of two). */
   readonly buckets: number;
   /** Hashed feature buckets of the category head (a power of two, ≤ buckets). */
@@ -23,6 +25,8 @@ export interface ClassifierHeader {
   /** Whether character 3–5-grams are features (see hashFeatures). */
   readonly charGrams: boolean;
   readonly dims: number;
+  /** How word vectors are pooled into the dense input (width dims, or 2·dims for mean-max). */
+  readonly pooling: 'mean' | 'mean-max';
   readonly categories: readonly string[];
   readonly risk: { readonly hashedScale: number; readonly bias: number };
   readonly category: { readonly hashedScale: number };
@@ -76,9 +80,17 @@ export interface TextClassifier {
   score(text: string): TextScore;
 }
 
+/** Width of the dense input: the word-vector dimensions once per pooling. */
+export function denseWidth(header: Pick<ClassifierHeader, 'dims' | 'pooling'>): number {
+  return header.pooling === 'mean-max' ? 2 * header.dims : header.dims;
+}
+
 export function featurize(text: string, weights: Pick<ModelWeights, 'header' | 'vectors'>): TextFeatures {
   const tokens = wordTokens(text);
-  const dense = new Float32Array(weights.header.dims);
+  const { dims } = weights.header;
+  const dense = new Float32Array(denseWidth(weights.header));
+  const pooledMax = weights.header.pooling === 'mean-max' ? dense.subarray(dims) : undefined;
+  pooledMax?.fill(-Infinity);
   let known = 0;
   let words = 0;
   let unknown = 0;
@@ -91,9 +103,11 @@ export function featurize(text: string, weights: Pick<ModelWeights, 'header' | '
       continue;
     }
     weights.vectors.addTo(dense, row, 1);
+    if (pooledMax !== undefined) weights.vectors.maxInto(pooledMax, row);
     known += 1;
   }
-  if (known > 0) for (let d = 0; d < dense.length; d += 1) dense[d] = (dense[d] as number) / known;
+  if (known > 0) for (let d = 0; d < dims; d += 1) dense[d] = (dense[d] as number) / known;
+  else pooledMax?.fill(0);
   return { sparse: hashFeatures(tokens, weights.header.buckets, weights.header.charGrams), dense, vocabulary: { words, unknown } };
 }
 
@@ -106,7 +120,8 @@ export function riskLogit(features: TextFeatures, weights: Pick<ModelWeights, 'h
 }
 
 export function categoryProbabilities(features: TextFeatures, weights: Pick<ModelWeights, 'header' | 'categoryHashed' | 'categoryDense' | 'categoryBias'>): Float32Array {
-  const { categories, categoryBuckets, dims } = weights.header;
+  const { categories, categoryBuckets } = weights.header;
+  const width = denseWidth(weights.header);
   const mask = categoryBuckets - 1;
   const logits = Float32Array.from(weights.categoryBias);
   const { indices, values } = features.sparse;
@@ -114,8 +129,8 @@ export function categoryProbabilities(features: TextFeatures, weights: Pick<Mode
     let z = logits[c] as number;
     const hashedBase = c * categoryBuckets;
     for (let k = 0; k < indices.length; k += 1) z += (weights.categoryHashed[hashedBase + ((indices[k] as number) & mask)] as number) * (values[k] as number);
-    const denseBase = c * dims;
-    for (let d = 0; d < dims; d += 1) z += (weights.categoryDense[denseBase + d] as number) * (features.dense[d] as number);
+    const denseBase = c * width;
+    for (let d = 0; d < width; d += 1) z += (weights.categoryDense[denseBase + d] as number) * (features.dense[d] as number);
     logits[c] = z;
   }
   return softmax(logits);
@@ -177,7 +192,7 @@ export function decodeClassifier(bytes: Buffer, source: string): TextClassifier 
   const fail = (why: string): never => {
     throw new UserError('RAMPART_E_MODEL_INVALID', `Classifier model ${source} is unusable: ${why}`);
   };
-  if (header.format !== 'rampart-classifier' || header.version !== 1) fail(`unsupported format ${String(header.format)} v${String(header.version)}`);
+  if (header.format !== 'rampart-classifier' || header.version !== 2) fail(`unsupported format ${String(header.format)} v${String(header.version)}`);
   /** The blob, checked for its type and, when given, its length. */
   const blob = <T extends Blob>(name: string, type: abstract new (...args: never[]) => T, length?: number): T => {
     const value = blobs.get(name);
@@ -185,6 +200,8 @@ export function decodeClassifier(bytes: Buffer, source: string): TextClassifier 
     return value as T;
   };
   const { buckets, categoryBuckets, dims, categories } = header;
+  if (header.pooling !== 'mean' && header.pooling !== 'mean-max') fail(`unknown pooling ${String(header.pooling)}`);
+  const width = denseWidth(header);
   const words = decodeWords(blob('words', Uint8Array));
   const vectors = createWordVectors({ words, vectors: blob('vectors', Int8Array, words.length * dims), scales: blob('scales', Float32Array, words.length), dims });
   const dequantize = (data: Int8Array, scale: number): Float32Array => Float32Array.from(data, (v) => v * scale);
@@ -192,9 +209,9 @@ export function decodeClassifier(bytes: Buffer, source: string): TextClassifier 
     header,
     vectors,
     riskHashed: dequantize(blob('risk.hashed', Int8Array, buckets), header.risk.hashedScale),
-    riskDense: blob('risk.dense', Float32Array, dims),
+    riskDense: blob('risk.dense', Float32Array, width),
     categoryHashed: dequantize(blob('category.hashed', Int8Array, categories.length * categoryBuckets), header.category.hashedScale),
-    categoryDense: blob('category.dense', Float32Array, categories.length * dims),
+    categoryDense: blob('category.dense', Float32Array, categories.length * width),
     categoryBias: blob('category.bias', Float32Array, categories.length),
   };
   return classifierFromWeights(weights, header.sha256);

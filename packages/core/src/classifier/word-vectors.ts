@@ -11,6 +11,8 @@ export interface WordVectors {
   indexOf(word: string): number;
   /** Adds row `index` (dequantized, unit length) times `weight` into `into`. */
   addTo(into: Float32Array, index: number, weight: number): void;
+  /** Raises each component of `into` to row `index`'s (dequantized) value where that is larger. */
+  maxInto(into: Float32Array, index: number): void;
 }
 
 export function createWordVectors(table: { words: readonly string[]; vectors: Int8Array; scales: Float32Array; dims: number }): WordVectors {
@@ -27,6 +29,11 @@ export function createWordVectors(table: { words: readonly string[]; vectors: In
       const scale = (scales[row] as number) * weight;
       const base = row * dims;
       for (let d = 0; d < dims; d += 1) into[d] = (into[d] as number) + (vectors[base + d] as number) * scale;
+    },
+    maxInto(into, row) {
+      const scale = scales[row] as number;
+      const base = row * dims;
+      for (let d = 0; d < dims; d += 1) into[d] = Math.max(into[d] as number, (vectors[base + d] as number) * scale);
     },
   };
 }

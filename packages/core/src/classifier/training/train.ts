@@ -3,6 +3,7 @@ import { oodStats, type OodThresholds } from '../ood.js';
 import {
   calibrated,
   categoryProbabilities,
+  denseWidth,
   featurize,
   riskLogit,
   sigmoid,
@@ -24,6 +25,7 @@ export interface TrainOptions {
   readonly buckets: number;
   readonly categoryBuckets: number;
   readonly charGrams: boolean;
+  readonly pooling: ClassifierHeader['pooling'];
   readonly epochs: number;
   readonly learningRate: number;
   readonly l2: number;
@@ -36,6 +38,9 @@ export const DEFAULT_TRAIN_OPTIONS: Omit<TrainOptions, 'categories'> = {
   buckets: 1 << 18,
   categoryBuckets: 1 << 14,
   charGrams: false,
+  // Chosen on leave-sources-out validation inside the training split (never the held-out one):
+  // mean-max beat mean on all three validation folds (AUROC +0.015 to +0.04).
+  pooling: 'mean-max',
   epochs: 8,
   learningRate: 0.3,
   l2: 1e-6,
@@ -99,7 +104,8 @@ export function trainClassifier(
   const training = options.metadata;
   const random = seededRandom(options.seed);
   const dims = vectors.table.dims;
-  const shape = { header: { dims, buckets: options.buckets, charGrams: options.charGrams } as ClassifierHeader, vectors: vectors.table };
+  const shape = { header: { dims, pooling: options.pooling, buckets: options.buckets, charGrams: options.charGrams } as ClassifierHeader, vectors: vectors.table };
+  const width = denseWidth(shape.header);
   const features = data.train.map((e) => featurize(e.text, shape));
   const labels = data.train.map((e) => e.label === 'malicious');
 
@@ -119,7 +125,7 @@ export function trainClassifier(
   const weightOf = (i: number): number => (rowWeight[i] as number) * (labels[i] === true ? total / (2 * positiveMass) : total / (2 * negativeMass));
   const rates = { rate: options.learningRate, l2: options.l2 };
   const riskHashed = adagrad(options.buckets, rates);
-  const riskDense = adagrad(dims, rates);
+  const riskDense = adagrad(width, rates);
   const riskBias = adagrad(1, { rate: options.learningRate, l2: 0 });
   // The weights being trained, seen through the inference code with a zero bias (added below).
   const riskHead = { header: { risk: { bias: 0, hashedScale: 1 } } as ClassifierHeader, riskHashed: riskHashed.weights, riskDense: riskDense.weights };
@@ -130,7 +136,7 @@ export function trainClassifier(
       const z = riskLogit(x, riskHead) + (riskBias.weights[0] as number);
       const gradient = (sigmoid(z) - (y ? 1 : 0)) * weightOf(i);
       for (let k = 0; k < x.sparse.indices.length; k += 1) step(riskHashed, x.sparse.indices[k] as number, gradient * (x.sparse.values[k] as number));
-      for (let d = 0; d < dims; d += 1) step(riskDense, d, gradient * (x.dense[d] as number));
+      for (let d = 0; d < width; d += 1) step(riskDense, d, gradient * (x.dense[d] as number));
       step(riskBias, 0, gradient);
     }
   }
@@ -140,10 +146,10 @@ export function trainClassifier(
   const categorized = data.train.flatMap((e, i) => (e.label === 'malicious' && categoryIndex.has(e.category) ? [i] : []));
   const C = options.categories.length;
   const catHashed = adagrad(C * options.categoryBuckets, rates);
-  const catDense = adagrad(C * dims, rates);
+  const catDense = adagrad(C * width, rates);
   const catBias = adagrad(C, { rate: options.learningRate, l2: 0 });
   const mask = options.categoryBuckets - 1;
-  const headerForCategories = { categories: options.categories, categoryBuckets: options.categoryBuckets, dims } as ClassifierHeader;
+  const headerForCategories = { categories: options.categories, categoryBuckets: options.categoryBuckets, dims, pooling: options.pooling } as ClassifierHeader;
   for (let epoch = 0; epoch < options.epochs; epoch += 1) {
     for (const position of shuffled(categorized.length, random)) {
       const i = categorized[position] as number;
@@ -154,7 +160,7 @@ export function trainClassifier(
         const gradient = (p[c] as number) - (c === target ? 1 : 0);
         if (Math.abs(gradient) < 1e-4) continue;
         for (let k = 0; k < x.sparse.indices.length; k += 1) step(catHashed, c * options.categoryBuckets + ((x.sparse.indices[k] as number) & mask), gradient * (x.sparse.values[k] as number));
-        for (let d = 0; d < dims; d += 1) step(catDense, c * dims + d, gradient * (x.dense[d] as number));
+        for (let d = 0; d < width; d += 1) step(catDense, c * width + d, gradient * (x.dense[d] as number));
         step(catBias, c, gradient);
       }
     }
@@ -166,11 +172,12 @@ export function trainClassifier(
   const catQ = quantize(catHashed.weights);
   const draftHeader: ClassifierHeader = {
     format: 'rampart-classifier',
-    version: 1,
+    version: 2,
     buckets: options.buckets,
     categoryBuckets: options.categoryBuckets,
     charGrams: options.charGrams,
     dims,
+    pooling: options.pooling,
     categories: options.categories,
     risk: { hashedScale: riskQ.scale, bias: riskBias.weights[0] as number },
     category: { hashedScale: catQ.scale },
