@@ -48,6 +48,10 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@rampart/cli', 'commander'], message: 'server does not depend on the CLI' }] }] },
   },
   {
+    files: ['packages/assurance/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@rampart/server', '@rampart/cli', 'commander'], message: 'assurance depends on core only' }] }] },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly', fetch: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },

@@ -6,7 +6,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of sibling packages, not their build output.
-    alias: { '@rampart/core': src('core'), '@rampart/server': src('server') },
+    alias: { '@rampart/core': src('core'), '@rampart/server': src('server'), '@rampart/assurance': src('assurance') },
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],

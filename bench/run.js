@@ -100,6 +100,17 @@ async function main() {
   results.classifier = classifierLatency();
   console.log(`classifier alone, 4 KB prompts: p50 ${results.classifier.p50.toFixed(1)} µs, p99 ${results.classifier.p99.toFixed(1)} µs (n=${results.classifier.n})`);
 
+  // Assurance tools: hashing for sign/verify against sha256sum, and scan-data's analysis rate.
+  const { benchHashThroughput } = await import('./hash-throughput.js');
+  results.hashing = await benchHashThroughput({ bytes: quick ? 256 * 2 ** 20 : 2 ** 30 });
+  console.log(
+    `hashing (rampart sign/verify, ${results.hashing.workers} workers) over ${results.hashing.files} files, ${Math.round(results.hashing.bytes / 2 ** 20)} MiB: ` +
+      `${Math.round(results.hashing.rampartMBps)} MB/s; sha256sum ${Math.round(results.hashing.sha256sumMBps)} MB/s; ratio ${results.hashing.ratio.toFixed(2)}`,
+  );
+  const { benchScanData } = await import('./scan-data.js');
+  results.scanData = await benchScanData({ rows: quick ? 50_000 : 200_000 });
+  console.log(`scan-data duplicate + trigger analysis: ${results.scanData.rows} rows in ${results.scanData.seconds.toFixed(2)} s = ${Math.round(results.scanData.rowsPerSecond)} rows/s`);
+
   const dataDir = mkdtempSync(join(tmpdir(), 'rampart-bench-'));
   const upstream = await startProcess(['demo-upstream', '--port', '0'], {}, /listening on (http:\/\/\S+)/);
   const upstreamUrl = upstream.match[1];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { RampartConfig, type Tier, type Scope } from '@rampart/core';
-import { createLogger, createRuntime, startServer, type Runtime, type RunningServer } from '@rampart/server';
+import { createLogger, createRuntime, startServer, type IntegrityCheck, type Runtime, type RunningServer } from '@rampart/server';
 
 export interface GatewayFixture {
   readonly url: string;
@@ -22,7 +22,7 @@ export interface GatewayFixture {
  * A real gateway on a port-0 socket with its own data directory, the built-in demo upstream
  * (unless `upstream.url` is given) and logs captured in memory instead of printed.
  */
-export async function startGateway(overrides: Record<string, unknown> = {}, options: { dataDir?: string } = {}): Promise<GatewayFixture> {
+export async function startGateway(overrides: Record<string, unknown> = {}, options: { dataDir?: string; integrityChecks?: IntegrityCheck[] } = {}): Promise<GatewayFixture> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'rampart-test-'));
   const config = RampartConfig.parse({ dataDir, log: { level: 'info' }, ...overrides });
   const logs: string[] = [];
@@ -33,7 +33,7 @@ export async function startGateway(overrides: Record<string, unknown> = {}, opti
     },
   });
   const logger = createLogger({ level: 'info', destination: sink });
-  const rt = await createRuntime({ config, logger });
+  const rt = await createRuntime({ config, logger, ...(options.integrityChecks === undefined ? {} : { integrityChecks: options.integrityChecks }) });
   const server = await startServer(rt, { port: 0, host: '127.0.0.1' });
   const url = server.url;
   return {

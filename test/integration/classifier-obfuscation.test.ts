@@ -39,9 +39,9 @@ describe('obfuscated held-out attacks', () => {
       }
       rates[name] = caught / attacks.length;
     }
-    // Measured 2026-11-23 (159 held-out attacks): plain 61.0%, base64 61.3%, zero-width 61.0%,
-    // leetspeak 55.3% (every a/e/i/o/s after a word's first letter replaced: some vowel-heavy
-    // words stay unfolded). "Nearly" is held to 7.5 points.
+    // Measured 2026-11-23 on the shipped model (sha256 f02a9980…, 486 held-out attacks): plain
+    // 66.5%, base64 67.1%, zero-width 66.7%, leetspeak 64.8% (every a/e/i/o/s after a word's
+    // first letter replaced: some vowel-heavy words stay unfolded). "Nearly" is held to 7.5 points.
     for (const name of ['base64', 'leetspeak', 'zero-width']) expect(rates[name], JSON.stringify(rates)).toBeGreaterThanOrEqual((rates.plain ?? 1) - 0.075);
   }, 120_000);
 });

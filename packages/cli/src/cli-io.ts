@@ -13,5 +13,8 @@ export function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** A command's result: the process exit code. 0 ok, 1 a check failed, 2 usage or configuration. */
-export type ExitCode = 0 | 1 | 2;
+/**
+ * A command's result: the process exit code. 0 ok, 1 a check failed, 2 usage or configuration;
+ * `scan-model` also uses 3 (only medium or low findings) and 4 (a file could not be parsed).
+ */
+export type ExitCode = 0 | 1 | 2 | 3 | 4;

@@ -1,8 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { toRampartError } from '@rampart/core';
 import { writeLine, type CliIo } from './cli-io.js';
+import { VERSION } from './version.js';
+import type { ScanDataOptions } from './commands/scan-data-options.js';
 
-const VERSION = '0.1.0';
 
 /**
  * Builds the command tree and runs it. Heavy modules are imported inside each action so
@@ -18,6 +19,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('Rampart: defense-in-depth safeguards for LLM deployments')
     .version(VERSION)
     .option('-c, --config <file>', 'config file (default: $RAMPART_CONFIG or ./rampart.yaml)')
+    // Global options go before the command, so a command may have its own `--version`
+    // (`rampart bom PATH --version 1.2.0` is the model's version, not Rampart's).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
@@ -106,6 +110,77 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (opts: { data: string; vectors: string; out: string; report?: string; seed?: string; splits?: string }) => {
       const { trainCommand } = await import('./commands/train.js');
       setExit(await trainCommand(io, opts));
+    });
+
+  // Assurance tools (issue 4): supply-chain integrity and training-data scanning.
+  program
+    .command('keygen')
+    .description('write a signing key pair (signing.key, signing.pub; PEM) into DIR')
+    .requiredOption('--out <dir>', 'folder to write the key pair into')
+    .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['ed25519', 'p256']).default('ed25519'))
+    .option('--force', 'overwrite an existing key pair')
+    .action(async (opts: { out: string; alg: 'ed25519' | 'p256'; force?: boolean }) => {
+      const { keygenCommand } = await import('./commands/keygen.js');
+      setExit(await keygenCommand(io, opts));
+    });
+
+  program
+    .command('sign <path>')
+    .description('hash every file of a model folder or dataset and write a signed manifest (DSSE envelope, in-toto statement)')
+    .requiredOption('--key <file>', 'private key (PEM), from rampart keygen')
+    .requiredOption('--out <file>', 'signature bundle to write')
+    .option('--json', 'print JSON')
+    .action(async (path: string, opts: { key: string; out: string; json?: boolean }) => {
+      const { signCommand } = await import('./commands/sign.js');
+      setExit(await signCommand(io, { path, opts }));
+    });
+
+  program
+    .command('verify <path>')
+    .description('check a model folder or dataset against a signed manifest; non-zero exit names each changed file')
+    .requiredOption('--sig <file>', 'signature bundle from rampart sign')
+    .requiredOption('--pub <file>', 'public key (PEM)')
+    .option('--json', 'print JSON')
+    .action(async (path: string, opts: { sig: string; pub: string; json?: boolean }) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      setExit(await verifyCommand(io, { path, opts }));
+    });
+
+  program
+    .command('scan-model <path>')
+    .description('scan model files for unsafe serialization (pickle, safetensors, ONNX, Keras, GGUF) without loading them; exit code by highest severity')
+    .option('--json', 'print JSON')
+    .option('--sarif', 'print SARIF 2.1.0')
+    .action(async (path: string, opts: { json?: boolean; sarif?: boolean }) => {
+      const { scanModelCommand } = await import('./commands/scan-model.js');
+      setExit(await scanModelCommand(io, { path, opts }));
+    });
+
+  program
+    .command('bom <path>')
+    .description('write a CycloneDX 1.6 ML-BOM for a model folder or file')
+    .requiredOption('--name <name>', 'model name')
+    .requiredOption('--version <version>', 'model version')
+    .option('--model-card <file>', 'model card facts (YAML or JSON): datasets, metrics, limitations')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (path: string, opts: { name: string; version: string; modelCard?: string; out?: string }) => {
+      const { bomCommand } = await import('./commands/bom.js');
+      setExit(await bomCommand(io, { path, opts }));
+    });
+
+  program
+    .command('scan-data <file>')
+    .description('scan a JSONL or CSV training set for poisoning: duplicates, label conflicts, backdoor triggers, injected instructions, secrets, outliers')
+    .option('--text-field <field>', 'field holding the text (default: text, prompt or messages)')
+    .option('--label-field <field>', 'field holding the label', 'label')
+    .option('--baseline <file>', 'earlier accepted data: also check distribution shift (continual-learning gate)')
+    .option('--json', 'print JSON')
+    .option('--out-clean <file>', 'write rows with no finding')
+    .option('--out-quarantine <file>', 'write flagged rows with their original fields plus `reasons`')
+    .option('--report <file>', 'write an HTML report')
+    .action(async (file: string, opts: ScanDataOptions) => {
+      const { scanDataCommand } = await import('./commands/scan-data.js');
+      setExit(await scanDataCommand(io, { file, opts }));
     });
 
   const policy = program.command('policy').description('policy tools');

@@ -18,6 +18,7 @@ describe('@rampart/server exports', () => {
         'loadOrCreateAuditSigningKey',
         'openStore',
         'startDemoUpstream',
+        'startIntegrityMonitor',
         'startServer',
       ].sort(),
     );

@@ -3,6 +3,7 @@ import { UserError } from '@rampart/core';
 import { bootstrapFirstStart, createLogger, createRuntime, startServer } from '@rampart/server';
 import { loadCliConfig, type GlobalOptions } from '../cli-config.js';
 import { writeLine, type CliIo, type ExitCode } from '../cli-io.js';
+import { integrityChecks } from './integrity-checks.js';
 
 /**
  * `rampart serve`: load and validate everything, open the store and the audit chain, start the
@@ -18,7 +19,10 @@ export async function serveCommand(io: CliIo, options: GlobalOptions & { port?: 
   const loaded = loadCliConfig({ ...io, env }, options);
   const { config } = loaded;
   const logger = createLogger({ level: config.log.level });
-  const runtime = await createRuntime({ config, logger, configFile: loaded.file });
+  const runtime = await createRuntime({ config, logger, configFile: loaded.file, integrityChecks: integrityChecks(config.integrity.models) });
+  if (!runtime.integrity.healthy()) {
+    writeLine(io.stderr, `rampart: a pinned model failed integrity verification; not ready and refusing chat until it verifies (see the log)`);
+  }
   let server;
   try {
     server = await startServer(runtime);

@@ -89,8 +89,8 @@ export function featurize(text: string, weights: Pick<ModelWeights, 'header' | '
   const tokens = wordTokens(text);
   const { dims } = weights.header;
   const dense = new Float32Array(denseWidth(weights.header));
-  const pooledMax = weights.header.pooling === 'mean-max' ? dense.subarray(dims) : undefined;
-  pooledMax?.fill(-Infinity);
+  const withMax = weights.header.pooling === 'mean-max';
+  if (withMax) dense.fill(-Infinity, dims);
   let known = 0;
   let words = 0;
   let unknown = 0;
@@ -102,12 +102,11 @@ export function featurize(text: string, weights: Pick<ModelWeights, 'header' | '
       if (alphabetic) unknown += 1;
       continue;
     }
-    weights.vectors.addTo(dense, row, 1);
-    if (pooledMax !== undefined) weights.vectors.maxInto(pooledMax, row);
+    weights.vectors.pool(dense, row);
     known += 1;
   }
   if (known > 0) for (let d = 0; d < dims; d += 1) dense[d] = (dense[d] as number) / known;
-  else pooledMax?.fill(0);
+  else if (withMax) dense.fill(0, dims);
   return { sparse: hashFeatures(tokens, weights.header.buckets, weights.header.charGrams), dense, vocabulary: { words, unknown } };
 }
 

@@ -9,10 +9,12 @@ export interface WordVectors {
   readonly size: number;
   /** Row of `word`, or -1. */
   indexOf(word: string): number;
-  /** Adds row `index` (dequantized, unit length) times `weight` into `into`. */
-  addTo(into: Float32Array, index: number, weight: number): void;
-  /** Raises each component of `into` to row `index`'s (dequantized) value where that is larger. */
-  maxInto(into: Float32Array, index: number): void;
+  /**
+   * Pools row `index` (dequantized, unit length) into `into`: adds it to `into[0, dims)` and, when
+   * `into` is 2·dims long, raises `into[dims, 2·dims)` to it where it is larger (mean-max pooling).
+   * One pass over the row: this runs once per word of every scored text.
+   */
+  pool(into: Float32Array, index: number): void;
 }
 
 export function createWordVectors(table: { words: readonly string[]; vectors: Int8Array; scales: Float32Array; dims: number }): WordVectors {
@@ -25,15 +27,18 @@ export function createWordVectors(table: { words: readonly string[]; vectors: In
     dims,
     size: words.length,
     indexOf: (word) => index.get(word) ?? -1,
-    addTo(into, row, weight) {
-      const scale = (scales[row] as number) * weight;
-      const base = row * dims;
-      for (let d = 0; d < dims; d += 1) into[d] = (into[d] as number) + (vectors[base + d] as number) * scale;
-    },
-    maxInto(into, row) {
+    pool(into, row) {
       const scale = scales[row] as number;
       const base = row * dims;
-      for (let d = 0; d < dims; d += 1) into[d] = Math.max(into[d] as number, (vectors[base + d] as number) * scale);
+      if (into.length === dims) {
+        for (let d = 0; d < dims; d += 1) into[d] = (into[d] as number) + (vectors[base + d] as number) * scale;
+        return;
+      }
+      for (let d = 0; d < dims; d += 1) {
+        const value = (vectors[base + d] as number) * scale;
+        into[d] = (into[d] as number) + value;
+        if (value > (into[dims + d] as number)) into[dims + d] = value;
+      }
     },
   };
 }

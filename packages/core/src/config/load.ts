@@ -59,6 +59,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (env['RAMPART_STORE_URL'] !== undefined) config.store = { ...config.store, driver: 'postgres' };
   config.dataDir = resolve(cwd, config.dataDir);
   if (config.audit.signingKeyFile !== undefined) config.audit = { ...config.audit, signingKeyFile: resolve(cwd, config.audit.signingKeyFile) };
+  config.integrity = {
+    ...config.integrity,
+    models: config.integrity.models.map((m) => ({ ...m, path: resolve(cwd, m.path), signature: resolve(cwd, m.signature), publicKey: resolve(cwd, m.publicKey) })),
+  };
   return { config: deepFreeze(config), file };
 }
 

@@ -146,6 +146,26 @@ export const LogSettings = z
   })
   .strict();
 
+/** A local model folder (self-hosted weights) pinned to a signed manifest from `rampart sign`. */
+export const PinnedModel = z
+  .object({
+    name: z.string().min(1),
+    path: z.string().min(1),
+    signature: z.string().min(1),
+    publicKey: z.string().min(1),
+  })
+  .strict();
+export type PinnedModel = z.infer<typeof PinnedModel>;
+
+export const IntegritySettings = z
+  .object({
+    /** Verified before the gateway reports ready, then every `reverifyIntervalSeconds`. */
+    models: z.array(PinnedModel).default([]),
+    reverifyIntervalSeconds: z.number().int().min(10).max(604_800).default(3600),
+  })
+  .strict();
+export type IntegritySettings = z.infer<typeof IntegritySettings>;
+
 export const RampartConfig = z
   .object({
     dataDir: z.string().min(1).default('./data'),
@@ -159,6 +179,7 @@ export const RampartConfig = z
     auth: AuthSettings.default(AuthSettings.parse({})),
     metrics: MetricsSettings.default(MetricsSettings.parse({})),
     log: LogSettings.default(LogSettings.parse({})),
+    integrity: IntegritySettings.default(IntegritySettings.parse({})),
   })
   .strict();
 export type RampartConfig = z.infer<typeof RampartConfig>;

@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   RAMPART_E_POLICY_INVALID: { status: 500, type: 'api_error', fault: 'user' },
   RAMPART_E_RULES_INVALID: { status: 500, type: 'api_error', fault: 'user' },
   RAMPART_E_MODEL_INVALID: { status: 500, type: 'api_error', fault: 'system' },
+  RAMPART_E_MODEL_INTEGRITY: { status: 503, type: 'api_error', fault: 'system' },
   RAMPART_E_STORE_UNAVAILABLE: { status: 503, type: 'api_error', fault: 'system' },
   RAMPART_E_AUDIT_UNAVAILABLE: { status: 503, type: 'api_error', fault: 'system' },
   RAMPART_E_AUDIT_TAMPERED: { status: 500, type: 'api_error', fault: 'system' },

@@ -5,7 +5,7 @@ import { handleChatCompletion } from '../gateway/handle-chat.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import type { AppEnv } from './app-env.js';
 import { errorResponse } from './error-response.js';
-import { requestId, requireKey } from './middleware.js';
+import { requestId, requireIntegrity, requireKey } from './middleware.js';
 
 /**
  * The gateway's HTTP app. It never listens by itself (see `startServer`), so tests can drive
@@ -19,8 +19,10 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
   app.get('/readyz', async (c) => {
     const checks = await Promise.allSettled([rt.store.ping(), rt.upstream.ping()]);
     const [store, upstream] = checks.map((r) => (r.status === 'fulfilled' ? 'ok' : 'unavailable'));
-    const ready = store === 'ok' && upstream === 'ok';
-    return c.json({ status: ready ? 'ready' : 'not_ready', checks: { store, upstream } }, ready ? 200 : 503);
+    const pinned = rt.integrity.states().length > 0;
+    const integrity = rt.integrity.healthy() ? 'ok' : 'failed';
+    const ready = store === 'ok' && upstream === 'ok' && integrity === 'ok';
+    return c.json({ status: ready ? 'ready' : 'not_ready', checks: { store, upstream, ...(pinned ? { integrity } : {}) } }, ready ? 200 : 503);
   });
 
   if (rt.config.metrics.enabled) {
@@ -35,7 +37,7 @@ export function createApp(rt: Runtime): Hono<AppEnv> {
     const models = (await rt.models.list()).filter((id) => allowed === null || allowed.includes(id));
     return c.json({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'rampart' })) });
   });
-  app.post('/v1/chat/completions', chat, (c) => handleChatCompletion(rt, c));
+  app.post('/v1/chat/completions', chat, requireIntegrity(rt.integrity), (c) => handleChatCompletion(rt, c));
   app.get('/v1/rampart/reviews/:id', chat, async (c) => {
     const review = await rt.store.getReview(c.req.param('id'));
     // Another principal's ticket is reported as missing, not forbidden: ids are not an oracle.

@@ -17,6 +17,7 @@ import { createGatewayMetrics, type GatewayMetrics } from '../observability/metr
 import type { Logger } from '../observability/logger.js';
 import { openStore } from '../store/open-store.js';
 import { createUpstreamClient, type UpstreamClient } from '../upstream/upstream-client.js';
+import { startIntegrityMonitor, type IntegrityCheck, type IntegrityMonitor } from './integrity-monitor.js';
 
 /** Everything a running gateway holds, built once from the frozen config. */
 export interface Runtime {
@@ -32,6 +33,8 @@ export interface Runtime {
   readonly upstream: UpstreamClient;
   readonly models: ModelCatalog;
   readonly metrics: GatewayMetrics;
+  /** Pinned model folders and their latest verification (`integrity.models`). */
+  readonly integrity: IntegrityMonitor;
   /** Set when the built-in demo upstream is serving (no upstream configured). */
   readonly demoUpstreamUrl: string | undefined;
   close(): Promise<void>;
@@ -46,7 +49,13 @@ export function auditKeyFile(config: Readonly<RampartConfig>): string {
  * first so a broken rule pack or policy fails before anything is opened; then the store, the
  * audit chain and finally the upstream. Anything opened is closed again if a later step fails.
  */
-export async function createRuntime(options: { config: Readonly<RampartConfig>; logger: Logger; configFile?: string | undefined }): Promise<Runtime> {
+export async function createRuntime(options: {
+  config: Readonly<RampartConfig>;
+  logger: Logger;
+  configFile?: string | undefined;
+  /** Verifiers for `integrity.models`, built by the caller (the CLI uses the assurance package). */
+  integrityChecks?: readonly IntegrityCheck[];
+}): Promise<Runtime> {
   const { config, logger } = options;
   const baseDir = options.configFile === undefined ? process.cwd() : dirname(options.configFile);
   const { inspector, layers, policy, policySource } = configuredInspector(config, { baseDir, onWarning: (message) => logger.error(message) });
@@ -74,6 +83,12 @@ export async function createRuntime(options: { config: Readonly<RampartConfig>; 
       onError: (error) => logger.error({ err: error }, 'audit append failed'),
     });
     closers.push(() => audit.close());
+    if ((options.integrityChecks ?? []).length !== config.integrity.models.length) {
+      throw new Error(`integrity.models pins ${config.integrity.models.length} model(s) but ${(options.integrityChecks ?? []).length} verifier(s) were given`);
+    }
+    // Verified before anything listens: a tampered model is never served, not even briefly.
+    const integrity = await startIntegrityMonitor({ checks: options.integrityChecks ?? [], intervalMs: config.integrity.reverifyIntervalSeconds * 1000, deps: { logger, audit } });
+    closers.push(async () => integrity.close());
 
     let demoUpstreamUrl: string | undefined;
     let upstreamUrl = config.upstream.url;
@@ -99,7 +114,7 @@ export async function createRuntime(options: { config: Readonly<RampartConfig>; 
 
     let closed = false;
     return {
-      config, logger, store, keys, layers, policy, policySource, inspector, audit, upstream, models, metrics, demoUpstreamUrl,
+      config, logger, store, keys, layers, policy, policySource, inspector, audit, upstream, models, metrics, integrity, demoUpstreamUrl,
       async close() {
         if (closed) return;
         closed = true;

@@ -1,0 +1,38 @@
+/**
+ * ggml tensor types: [elements per block, bytes per block] (ggml/src/ggml-common.h block
+ * structs). Ids missing here were removed from ggml and are invalid in a GGUF file.
+ */
+export const GGML_TYPES: Readonly<Record<number, { name: string; block: number; bytes: number }>> = {
+  0: { name: 'F32', block: 1, bytes: 4 },
+  1: { name: 'F16', block: 1, bytes: 2 },
+  2: { name: 'Q4_0', block: 32, bytes: 18 },
+  3: { name: 'Q4_1', block: 32, bytes: 20 },
+  6: { name: 'Q5_0', block: 32, bytes: 22 },
+  7: { name: 'Q5_1', block: 32, bytes: 24 },
+  8: { name: 'Q8_0', block: 32, bytes: 34 },
+  9: { name: 'Q8_1', block: 32, bytes: 36 },
+  10: { name: 'Q2_K', block: 256, bytes: 84 },
+  11: { name: 'Q3_K', block: 256, bytes: 110 },
+  12: { name: 'Q4_K', block: 256, bytes: 144 },
+  13: { name: 'Q5_K', block: 256, bytes: 176 },
+  14: { name: 'Q6_K', block: 256, bytes: 210 },
+  15: { name: 'Q8_K', block: 256, bytes: 292 },
+  16: { name: 'IQ2_XXS', block: 256, bytes: 66 },
+  17: { name: 'IQ2_XS', block: 256, bytes: 74 },
+  18: { name: 'IQ3_XXS', block: 256, bytes: 98 },
+  19: { name: 'IQ1_S', block: 256, bytes: 50 },
+  20: { name: 'IQ4_NL', block: 32, bytes: 18 },
+  21: { name: 'IQ3_S', block: 256, bytes: 110 },
+  22: { name: 'IQ2_S', block: 256, bytes: 82 },
+  23: { name: 'IQ4_XS', block: 256, bytes: 136 },
+  24: { name: 'I8', block: 1, bytes: 1 },
+  25: { name: 'I16', block: 1, bytes: 2 },
+  26: { name: 'I32', block: 1, bytes: 4 },
+  27: { name: 'I64', block: 1, bytes: 8 },
+  28: { name: 'F64', block: 1, bytes: 8 },
+  29: { name: 'IQ1_M', block: 256, bytes: 56 },
+  30: { name: 'BF16', block: 1, bytes: 2 },
+  34: { name: 'TQ1_0', block: 256, bytes: 54 },
+  35: { name: 'TQ2_0', block: 256, bytes: 66 },
+  39: { name: 'MXFP4', block: 32, bytes: 17 },
+};
