@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -195,10 +196,23 @@ export function makePoisonedDataset({ seed = 1, rows = 4000, chat = false, share
   return { all, clean: all.filter((row) => truth[row.id] === undefined), poisoned: all.filter((row) => truth[row.id] !== undefined), truth };
 }
 
+const USAGE = 'usage: node scripts/make-poisoned-dataset.mjs [--out DIR] [--seed N] [--rows N] [--chat]\n';
+
 function main(argv) {
-  const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
-  const out = option('--out', 'poisoned-dataset');
-  const dataset = makePoisonedDataset({ seed: Number(option('--seed', '1')), rows: Number(option('--rows', '4000')), chat: argv.includes('--chat') });
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { out: { type: 'string', default: 'poisoned-dataset' }, seed: { type: 'string', default: '1' }, rows: { type: 'string', default: '4000' }, chat: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }));
+  } catch (error) {
+    process.stderr.write(`${error.message}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const out = values.out;
+  const dataset = makePoisonedDataset({ seed: Number(values.seed), rows: Number(values.rows), chat: values.chat });
   mkdirSync(out, { recursive: true });
   const jsonl = (rows) => rows.map((row) => JSON.stringify(row)).join('\n') + '\n';
   writeFileSync(join(out, 'all.jsonl'), jsonl(dataset.all));

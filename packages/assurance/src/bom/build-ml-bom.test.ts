@@ -190,6 +190,7 @@ describe('buildMlBom', () => {
     expect(names).toContain('classifier training and calibration split');
     expect(names).toEqual(expect.arrayContaining(['advbench', 'xstest', 'wildguardtest']));
     expect(bom.components?.find((c) => c.name === 'classifier training and calibration split')?.description).toContain(report.dataSha256);
+    expect(bom.components?.find((c) => c.name === 'classifier training and calibration split')?.description).toContain(`harmbench (${report.trainBySource.harmbench})`);
     const limitations = model.modelCard?.considerations?.technicalLimitations ?? [];
     const xstest = report.heldoutBySource['xstest:malicious'];
     expect(limitations).toContain(`Flags only ${xstest.flagged} of ${xstest.n} held-out malicious prompts from xstest.`);

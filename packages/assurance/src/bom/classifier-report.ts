@@ -16,6 +16,8 @@ export const ClassifierReport = z.object({
   dataSha256: Sha256.optional(),
   seed: z.number().optional(),
   counts: z.record(z.string(), z.object({ malicious: Count, benign: Count })).optional(),
+  /** Rows per source in the training and calibration splits. */
+  trainBySource: z.record(z.string(), Count).optional(),
   heldout: z.object({
     n: Count,
     malicious: Count,

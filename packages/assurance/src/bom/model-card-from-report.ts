@@ -77,6 +77,7 @@ function datasetsOf(report: ClassifierReport, bySource: ReadonlyArray<readonly [
     const parts = [
       train === undefined ? undefined : `${train.malicious + train.benign} training rows (${train.malicious} malicious, ${train.benign} benign)`,
       calibration === undefined ? undefined : `${calibration.malicious + calibration.benign} calibration rows (${calibration.malicious} malicious, ${calibration.benign} benign)`,
+      report.trainBySource === undefined ? undefined : `sources: ${Object.entries(report.trainBySource).map(([source, n]) => `${source} (${n})`).join(', ')}`,
       report.dataSha256 === undefined ? undefined : `SHA-256 over all deduplicated rows of the run: ${report.dataSha256}`,
     ].filter((p): p is string => p !== undefined);
     datasets.push({ name: 'classifier training and calibration split', role: 'training', description: `${parts.join('; ')}.` });

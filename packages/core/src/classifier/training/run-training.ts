@@ -65,6 +65,8 @@ export interface TrainingReport {
   readonly dataSha256: string;
   readonly seed: number;
   readonly counts: Record<Split, { malicious: number; benign: number }>;
+  /** Rows per source that trained or calibrated the model (what an ML-BOM lists as training data). */
+  readonly trainBySource: Record<string, number>;
   readonly heldout: SplitFigures;
   readonly heldoutBySource: Record<string, { n: number; flagged: number; label: string }>;
   readonly reliability: ReturnType<typeof reliability>;
@@ -119,6 +121,9 @@ export function trainFromTree(input: { dataRoot: string; vectorsPath: string; se
     dataSha256,
     seed: options.seed,
     counts: { train: count(train), calibration: count(calibration), heldout: count(heldout) },
+    trainBySource: Object.fromEntries(
+      [...[...train, ...calibration].reduce((m, e) => m.set(e.source, (m.get(e.source) ?? 0) + 1), new Map<string, number>())].sort(([a], [b]) => a.localeCompare(b)),
+    ),
     heldout: {
       n: scored.length,
       malicious: y.filter(Boolean).length,
