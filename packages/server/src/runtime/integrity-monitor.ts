@@ -81,7 +81,11 @@ export async function startIntegrityMonitor(options: {
   const timer = checks.length === 0 ? undefined : setInterval(() => void runNow(), intervalMs);
   timer?.unref();
   return {
-    healthy: () => [...states.values()].every((s) => s.ok),
+    // Read on every chat request: a loop over the few pinned models, no allocation.
+    healthy: () => {
+      for (const state of states.values()) if (!state.ok) return false;
+      return true;
+    },
     states: () => [...states.values()],
     runNow,
     close: () => clearInterval(timer),
